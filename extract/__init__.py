@@ -1,0 +1,1 @@
+"""Aptabase telemetry: landing, export and reporting for the dbt project."""

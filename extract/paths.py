@@ -1,0 +1,18 @@
+"""Where things live: the repo root, the warehouse file, the bundled sample."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DIR = REPO_ROOT / "data" / "sample"
+
+
+def default_db_path() -> Path:
+    """`$TELEMETRY_DB`, else `warehouse.duckdb` in the repo root (relative paths are taken
+    from the current directory, as a user typing them expects)."""
+    value = os.environ.get("TELEMETRY_DB")
+    if value:
+        return Path(value).expanduser().resolve()
+    return REPO_ROOT / "warehouse.duckdb"
