@@ -1,8 +1,498 @@
 """Land Aptabase export files (CSV or Parquet) into DuckDB schema `raw`, exactly once.
 
-Interface used by other commands (export --land, demo, benchmarks):
+    land_paths(paths, db_path, *, echo=print) -> LandReport
 
-    land_paths(paths: Sequence[str | Path], db_path: Path, *, echo=print) -> LandReport
-
-(implementation in progress)
+Every landed row keeps its source file, line number and the file's SHA-256. Lines that
+cannot be parsed go to `raw.rejected_rows` with the reason and the raw text; the rest of
+the file still lands. A file whose checksum was landed before is skipped. All parsing is
+done by DuckDB (set-based); Python only walks the list of files.
 """
+
+from __future__ import annotations
+
+import csv
+import glob
+import hashlib
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from extract.errors import UserError
+
+#: The 16 columns of Aptabase's CSVWithNames export, in export order.
+EXPORT_COLUMNS: tuple[str, ...] = (
+    "timestamp",
+    "user_id",
+    "session_id",
+    "event_name",
+    "string_props",
+    "numeric_props",
+    "os_name",
+    "os_version",
+    "locale",
+    "app_version",
+    "app_build_number",
+    "engine_name",
+    "engine_version",
+    "country_code",
+    "country_name",
+    "region_name",
+)
+#: The 8 columns that identify an event (what pandas-rewritten files keep).
+CORE_COLUMNS: tuple[str, ...] = (
+    "timestamp",
+    "event_name",
+    "user_id",
+    "app_version",
+    "os_name",
+    "os_version",
+    "string_props",
+    "numeric_props",
+)
+
+RAW_DDL = f"""
+create schema if not exists raw;
+create table if not exists raw.events (
+    {", ".join(f'"{c}" varchar' for c in EXPORT_COLUMNS)},
+    _source_file varchar not null,
+    _source_line bigint not null,
+    _file_checksum varchar not null,
+    _landed_at timestamp not null
+);
+create table if not exists raw.rejected_rows (
+    source_file varchar not null,
+    file_checksum varchar not null,
+    line_number bigint,
+    reason varchar not null,
+    raw_text varchar,
+    landed_at timestamp not null
+);
+create table if not exists raw.landed_files (
+    file_checksum varchar primary key,
+    source_file varchar not null,
+    file_format varchar not null,
+    columns_found varchar not null,
+    bytes bigint not null,
+    lines_read bigint not null,
+    header_lines bigint not null,
+    rows_landed bigint not null,
+    duplicate_rows bigint not null,
+    rejected_rows bigint not null,
+    landed_at timestamp not null
+);
+"""
+
+CSV_SUFFIXES = {".csv"}
+PARQUET_SUFFIXES = {".parquet", ".pq"}
+
+
+@dataclass
+class FileResult:
+    """What landing one file did. `lines_read = header_lines + rows_landed + rejected`;
+    `rows_landed = new_events + duplicates`."""
+
+    path: Path
+    checksum: str
+    status: str  # landed | already landed | empty
+    lines_read: int = 0
+    header_lines: int = 0
+    rows_landed: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+
+    @property
+    def new_events(self) -> int:
+        return self.rows_landed - self.duplicates
+
+
+@dataclass
+class LandReport:
+    files: list[FileResult] = field(default_factory=list)
+
+    def total(self, attr: str) -> int:
+        return sum(getattr(f, attr) for f in self.files)
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def expand_paths(specs: Iterable[str | Path]) -> list[Path]:
+    """Files, folders (their CSV/Parquet files, recursively) and globs, in a stable order;
+    a spec that matches nothing is an error naming it."""
+    found: list[Path] = []
+    for spec in specs:
+        text = str(spec)
+        path = Path(text).expanduser()
+        if path.is_dir():
+            matches = sorted(
+                p for p in path.rglob("*") if p.is_file() and _kind(p) is not None
+            )
+            if not matches:
+                raise UserError(f"no .csv or .parquet files in folder {text}")
+        elif path.is_file():
+            matches = [path]
+        elif glob.has_magic(text):
+            matches = sorted(Path(p) for p in glob.glob(text, recursive=True) if Path(p).is_file())
+            if not matches:
+                raise UserError(f"no files match {text}")
+        else:
+            raise UserError(f"file not found: {text}")
+        for match in matches:
+            if _kind(match) is None:
+                raise UserError(f"not a CSV or Parquet file: {match} (expected .csv or .parquet)")
+            if match.resolve() not in {f.resolve() for f in found}:
+                found.append(match)
+    return found
+
+
+def _kind(path: Path) -> str | None:
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        return "csv"
+    if suffix in PARQUET_SUFFIXES:
+        return "parquet"
+    return None
+
+
+def file_checksum(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------- database
+
+
+def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse for writing; a lock held by another process is a clear error."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(db_path))
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise UserError(
+                f"database {db_path} is locked by another process (a running dbt or "
+                "telemetry command?); wait for it to finish and try again"
+            ) from None
+        raise UserError(f"cannot open database {db_path}: {exc}") from None
+    con.execute("set preserve_insertion_order = true")
+    con.execute(RAW_DDL)
+    return con
+
+
+def land_paths(
+    paths: Sequence[str | Path],
+    db_path: Path,
+    *,
+    echo: Callable[[str], None] = print,
+) -> LandReport:
+    """Land every file named by `paths` (files, folders, globs) into `db_path`."""
+    files = expand_paths(paths)
+    report = LandReport()
+    con = connect(db_path)
+    try:
+        for number, path in enumerate(files, start=1):
+            result = land_file(con, path)
+            report.files.append(result)
+            echo(_file_line(result, number, len(files)))
+    finally:
+        con.close()
+    echo(_total_line(report))
+    return report
+
+
+def land_file(con: duckdb.DuckDBPyConnection, path: Path) -> FileResult:
+    checksum = file_checksum(path)
+    source = str(path.resolve())
+    already = con.execute(
+        "select 1 from raw.landed_files where file_checksum = ?", [checksum]
+    ).fetchone()
+    if already:
+        return FileResult(path, checksum, "already landed")
+    # Parsing fills temp tables; the writes to `raw` happen in one transaction (_finish).
+    if _kind(path) == "csv":
+        return _land_csv(con, path, source, checksum)
+    return _land_parquet(con, path, source, checksum)
+
+
+# --------------------------------------------------------------------------- csv
+
+
+def _read_header(path: Path) -> list[str] | None:
+    """The header line's column names (lowercased), or None for an empty file."""
+    with path.open("rb") as handle:
+        first = handle.readline()
+    if not first.strip():
+        return None
+    try:
+        text = first.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: the header line is not UTF-8 text") from None
+    names = next(csv.reader(io.StringIO(text)), [])
+    return [name.strip().lower() for name in names]
+
+
+def _land_csv(con: duckdb.DuckDBPyConnection, path: Path, source: str, checksum: str) -> FileResult:
+    header = _read_header(path)
+    if header is None:
+        _record_file(con, path, source, checksum, "csv", [], FileResult(path, checksum, "empty"))
+        return FileResult(path, checksum, "empty")
+    if "timestamp" not in header:
+        raise UserError(
+            f"{path}: no `timestamp` column in the header line "
+            f"(found: {', '.join(header[:8]) or 'nothing'}); is this an Aptabase export?"
+        )
+    # Every header column is read as text under a unique name; known ones are kept.
+    read_names = [f"c{i}" for i in range(len(header))]
+    columns = {name: "VARCHAR" for name in read_names}
+    header_text = ",".join(f'"{h}"' for h in header)
+    con.execute(
+        "drop table if exists _landing; drop table if exists _rejects;"
+        " drop table if exists _reject_scans"
+    )
+    con.execute(
+        """
+        create temp table _landing as
+        select * from read_csv(
+            ?, auto_detect = false, header = false, skip = 1, columns = ?,
+            delim = ',', quote = '"', escape = '"', new_line = '\\n',
+            strict_mode = true, store_rejects = true,
+            rejects_table = '_rejects', rejects_scan = '_reject_scans'
+        )
+        """,
+        [str(path), columns],
+    )
+    # rowid follows file order; rejected lines are missing from it, so accepted row k is
+    # the k-th line (after the header) that was not rejected.
+    selected = ", ".join(
+        f'c{header.index(col)} as "{col}"' if col in header else f'null::varchar as "{col}"'
+        for col in EXPORT_COLUMNS
+    )
+    is_header = " and ".join(
+        f"lower(trim(coalesce(c{i}, ''))) = '{_sql_str(h)}'" for i, h in enumerate(header)
+    )
+    rejected_lines = con.execute("select count(distinct line) from _rejects").fetchone()[0]
+    if rejected_lines:
+        line_map = """
+            with accepted_lines as (
+                select line, row_number() over (order by line) - 1 as ord
+                from generate_series(2, (select count(*) from _landing) + ? + 1) as s (line)
+                where line not in (select line from _rejects)
+            )
+            select l.*, a.line as _line
+            from (select rowid - min(rowid) over () as _ord, * from _landing) as l
+            join accepted_lines as a on a.ord = l._ord
+        """
+        params: list[object] = [rejected_lines]
+    else:
+        line_map = "select *, rowid - min(rowid) over () + 2 as _line from _landing"
+        params = []
+    con.execute(
+        f"""
+        create temp table _parsed as
+        select {selected}, _line, ({is_header}) as _is_header
+        from ({line_map})
+        """,
+        params,
+    )
+    # One row per rejected line (DuckDB may report several errors for one line).
+    con.execute(
+        """
+        create or replace temp table _rejected as
+        select line as _line, arg_min(error_type || ': ' || error_message, column_idx) as reason,
+            any_value(csv_line) as raw_text
+        from _rejects
+        group by line
+        """
+    )
+    return _finish(con, path, source, checksum, "csv", header)
+
+
+def _land_parquet(con: duckdb.DuckDBPyConnection, path: Path, source: str, checksum: str) -> FileResult:
+    try:
+        described = con.execute("describe select * from read_parquet(?)", [str(path)]).fetchall()
+    except duckdb.Error as exc:
+        raise UserError(f"{path}: not a readable Parquet file ({_first_line(exc)})") from None
+    names = {row[0].lower(): (row[0], row[1]) for row in described}
+    if "timestamp" not in names:
+        raise UserError(f"{path}: no `timestamp` column; is this an Aptabase export?")
+
+    def as_text(col: str) -> str:
+        if col not in names:
+            return f'null::varchar as "{col}"'
+        name, dtype = names[col]
+        if dtype.upper().startswith("TIMESTAMP"):
+            return f"strftime(\"{name}\"::timestamp, '%Y-%m-%d %H:%M:%S') as \"{col}\""
+        return f'nullif("{name}"::varchar, \'\') as "{col}"'
+
+    selected = ", ".join(as_text(col) for col in EXPORT_COLUMNS)
+    con.execute("drop table if exists _parsed")
+    con.execute(
+        f"""
+        create temp table _parsed as
+        select {selected}, file_row_number + 1 as _line, false as _is_header
+        from read_parquet(?, file_row_number = true)
+        """,
+        [str(path)],
+    )
+    con.execute(
+        "create or replace temp table _rejected (_line bigint, reason varchar, raw_text varchar)"
+    )
+    return _finish(con, path, source, checksum, "parquet", list(names))
+
+
+# --------------------------------------------------------------------------- common
+
+
+def _finish(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    source: str,
+    checksum: str,
+    kind: str,
+    header: list[str],
+) -> FileResult:
+    """Move the parsed rows (`_parsed`) and rejected lines (`_rejected`) into `raw`, in one
+    transaction, and count what happened. A data row whose timestamp is not a timestamp is
+    rejected too."""
+    key = ", ".join(
+        "try_cast(\"timestamp\" as timestamp)" if c == "timestamp" else f"nullif(\"{c}\", '')"
+        for c in CORE_COLUMNS
+    )
+    header_lines, bad_ts, rows_read = con.execute(
+        """
+        select
+            count(*) filter (where _is_header),
+            count(*) filter (where not _is_header and try_cast("timestamp" as timestamp) is null),
+            count(*)
+        from _parsed
+        """
+    ).fetchone()
+    # Duplicates: landed rows whose event (the 8 core columns) was landed before, from an
+    # earlier file or earlier in this one.
+    duplicates = con.execute(
+        f"""
+        with this_file as (
+            select hash({key}) as event_key
+            from _parsed
+            where not _is_header and try_cast("timestamp" as timestamp) is not null
+        ),
+        landed_before as (
+            select distinct hash({key}) as event_key from raw.events
+        )
+        select
+            count(*) - count(distinct event_key)
+            + count(distinct event_key) filter (
+                where event_key in (select event_key from landed_before)
+            )
+        from this_file
+        """
+    ).fetchone()[0]
+    rejected_lines = con.execute("select count(*) from _rejected").fetchone()[0]
+    result = FileResult(
+        path,
+        checksum,
+        "landed",
+        lines_read=rows_read + rejected_lines + (1 if kind == "csv" else 0),
+        header_lines=header_lines + (1 if kind == "csv" else 0),
+        rows_landed=rows_read - header_lines - bad_ts,
+        duplicates=int(duplicates),
+        rejected=rejected_lines + bad_ts,
+    )
+    cols = ", ".join(f'"{c}"' for c in EXPORT_COLUMNS)
+    con.execute("begin transaction")
+    try:
+        con.execute(
+            f"""
+            insert into raw.events
+            select {cols}, ?, _line, ?, now()::timestamp
+            from _parsed
+            where not _is_header and try_cast("timestamp" as timestamp) is not null
+            """,
+            [source, checksum],
+        )
+        con.execute(
+            f"""
+            insert into raw.rejected_rows
+            select ?, ?, _line, reason, raw_text, now()::timestamp from _rejected
+            union all
+            select ?, ?, _line,
+                'BAD TIMESTAMP: ' || coalesce('"' || "timestamp" || '"', 'empty'),
+                concat_ws(',', {cols}), now()::timestamp
+            from _parsed
+            where not _is_header and try_cast("timestamp" as timestamp) is null
+            """,
+            [source, checksum, source, checksum],
+        )
+        _record_file(con, path, source, checksum, kind, header, result)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute(
+        "drop table if exists _parsed; drop table if exists _landing;"
+        " drop table if exists _rejected"
+    )
+    return result
+
+
+def _record_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    source: str,
+    checksum: str,
+    kind: str,
+    header: list[str],
+    result: FileResult,
+) -> None:
+    con.execute(
+        "insert into raw.landed_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::timestamp)",
+        [
+            checksum,
+            source,
+            kind,
+            ",".join(header),
+            path.stat().st_size,
+            result.lines_read,
+            result.header_lines,
+            result.rows_landed,
+            result.duplicates,
+            result.rejected,
+        ],
+    )
+
+
+def _sql_str(value: str) -> str:
+    return value.replace("'", "''")
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _file_line(result: FileResult, number: int, count: int) -> str:
+    prefix = f"[{number}/{count}] {result.path}"
+    if result.status == "already landed":
+        return f"{prefix}: already landed (same checksum {result.checksum[:12]}), skipped"
+    if result.status == "empty":
+        return f"{prefix}: empty file, nothing to land"
+    return (
+        f"{prefix}: {result.lines_read} lines read = {result.header_lines} header lines"
+        f" + {result.rows_landed} rows landed + {result.rejected} rejected;"
+        f" {result.duplicates} of the landed rows duplicate events already landed"
+    )
+
+
+def _total_line(report: LandReport) -> str:
+    skipped = sum(1 for f in report.files if f.status == "already landed")
+    return (
+        f"total: {len(report.files)} files ({skipped} already landed):"
+        f" {report.total('lines_read')} lines read = {report.total('header_lines')} header lines"
+        f" + {report.total('rows_landed')} rows landed + {report.total('rejected')} rejected;"
+        f" {report.total('duplicates')} duplicates, {report.total('new_events')} new events"
+    )

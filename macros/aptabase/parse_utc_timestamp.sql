@@ -1,0 +1,9 @@
+{#- Aptabase timestamps are UTC text, `YYYY-MM-DD HH:MM:SS`. A text with an explicit offset
+    (rewritten files may carry `+00:00` or `Z`) is converted to UTC; null when unparseable. -#}
+{% macro parse_utc_timestamp(column) -%}
+    case
+        when regexp_matches({{ column }}, '([+-][0-9]{2}(:?[0-9]{2})?|[zZ])$')
+            then timezone('UTC', try_cast({{ column }} as timestamptz))
+        else try_cast({{ column }} as timestamp)
+    end
+{%- endmacro %}

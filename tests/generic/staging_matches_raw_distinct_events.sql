@@ -1,0 +1,35 @@
+{#- Staging holds exactly one row per distinct event key in raw: fails with the two counts
+    when de-duplication lost or invented events. -#}
+{% test staging_matches_raw_distinct_events(model) %}
+
+with raw_keys as (
+
+    select count(*) as raw_distinct_events
+    from (
+        select distinct
+            {{ parse_utc_timestamp('nullif(trim("timestamp"), \'\')') }} as event_ts,
+            nullif(event_name, '') as event_name,
+            nullif(user_id, '') as user_id,
+            nullif(app_version, '') as app_version,
+            nullif(os_name, '') as os_name,
+            nullif(os_version, '') as os_version,
+            nullif(string_props, '') as string_props,
+            nullif(numeric_props, '') as numeric_props
+        from {{ source('aptabase', 'events') }}
+    ) as distinct_events
+    where event_ts is not null
+
+),
+
+staged as (
+
+    select count(*) as staged_events from {{ model }}
+
+)
+
+select raw_distinct_events, staged_events
+from raw_keys
+cross join staged
+where raw_distinct_events != staged_events
+
+{% endtest %}
