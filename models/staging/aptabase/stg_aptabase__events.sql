@@ -6,6 +6,10 @@
     'event_ts', 'event_name', 'user_id', 'app_version',
     'os_name', 'os_version', 'string_props_raw', 'numeric_props_raw'
 ] -%}
+{%- set context_columns = [
+    'session_id', 'locale', 'app_build_number', 'engine_name',
+    'engine_version', 'country_code', 'country_name', 'region_name'
+] -%}
 
 with source as (
 
@@ -50,14 +54,7 @@ keyed as (
     select
         *,
         {{ surrogate_key(core_columns) }} as event_id,
-        (
-            {%- for column in core_columns + [
-                'session_id', 'locale', 'app_build_number', 'engine_name',
-                'engine_version', 'country_code', 'country_name', 'region_name'
-            ] %}
-            case when {{ column }} is not null then 1 else 0 end{{ ' +' if not loop.last }}
-            {%- endfor %}
-        ) as filled_columns
+        {{ count_filled(core_columns + context_columns) }} as filled_columns
     from normalized
     where event_ts is not null
 
