@@ -1,0 +1,56 @@
+{#- Every unique event with its action and role. A one-event lifecycle (taxonomy role
+    `outcome`) takes its role from the outcome prop: true/success/ok/1 is a success,
+    false/failure/error/0 a failure. Messages are normalized here once: the redacted form
+    published in marts and the template unmatched failures are bucketed by. -#}
+
+with events as (
+
+    select * from {{ ref('stg_aptabase__events') }}
+
+),
+
+event_names as (
+
+    select * from {{ ref('int_event_names_classified') }}
+
+),
+
+joined as (
+
+    select
+        events.*,
+        event_names.action,
+        event_names.name_role,
+        event_names.outcome_prop,
+        event_names.fixed_failure_class,
+        lower(coalesce(
+            json_extract_string(events.string_props, '$.' || event_names.outcome_prop),
+            json_extract_string(events.numeric_props, '$.' || event_names.outcome_prop)
+        )) as outcome_value
+    from events
+    inner join event_names
+        on events.event_name = event_names.event_name
+
+),
+
+roled as (
+
+    select
+        *,
+        case
+            when name_role != 'outcome' then name_role
+            when outcome_value in ('true', 'success', 'succeeded', 'ok', '1') then 'success'
+            when outcome_value in ('false', 'failure', 'failed', 'error', '0') then 'failure'
+            else 'usage'
+        end as event_role,
+        json_extract_string(string_props, '$.error_code') as error_code
+    from joined
+
+)
+
+select
+    *,
+    {{ normalize_message('error_message') }} as error_message_redacted,
+    case when event_role = 'failure' then {{ message_template('error_message') }} end
+        as message_template
+from roled

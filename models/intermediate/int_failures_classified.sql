@@ -1,0 +1,60 @@
+{#- Each failure event with its class and bucket. Rules (seed `failure_rules`) are tried in
+    priority order against the message, the event name or the `error_code` prop; the first
+    match wins. A class fixed by the taxonomy overrides the rule's. Unmatched failures are
+    `unclassified` and bucketed by their message template (or event name and error code
+    when they have no message). -#}
+
+with failures as (
+
+    select * from {{ ref('int_events_roled') }}
+    where event_role = 'failure'
+
+),
+
+rules as (
+
+    select * from {{ ref('failure_rules') }}
+
+),
+
+rule_matches as (
+
+    select
+        failures.event_id,
+        rules.rule_id,
+        rules.issue_bucket,
+        rules.failure_class,
+        rules.priority
+    from failures
+    inner join rules
+        on case rules.match_on
+            when 'message' then regexp_matches(failures.error_message, rules.pattern, 'i')
+            when 'event_name' then regexp_matches(failures.event_name, rules.pattern, 'i')
+            when 'error_code' then regexp_matches(failures.error_code, rules.pattern, 'i')
+            else false
+        end
+    qualify row_number() over (partition by failures.event_id order by rules.priority, rules.rule_id) = 1
+
+),
+
+classified as (
+
+    select
+        failures.event_id,
+        rule_matches.rule_id as failure_rule_id,
+        coalesce(failures.fixed_failure_class, rule_matches.failure_class, 'unclassified')
+            as failure_class,
+        coalesce(
+            rule_matches.issue_bucket,
+            failures.message_template,
+            failures.event_name || coalesce(' [error_code=' || failures.error_code || ']', '')
+        ) as issue_bucket,
+        case when rule_matches.issue_bucket is null then 'template' else rule_matches.rule_id end
+            as bucket_source
+    from failures
+    left join rule_matches
+        on failures.event_id = rule_matches.event_id
+
+)
+
+select * from classified
