@@ -1,0 +1,57 @@
+"""Shared helpers: run the CLI and dbt as a user would, each test on its own warehouse."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_cli(*args: str, db: Path | None = None, cwd: Path = REPO_ROOT, env: dict | None = None,
+            check: bool = False) -> subprocess.CompletedProcess:
+    """`telemetry ARGS` in a subprocess (the installed console script's module)."""
+    full_env = {**os.environ, **(env or {})}
+    if db is not None:
+        full_env["TELEMETRY_DB"] = str(db)
+    result = subprocess.run(
+        [sys.executable, "-m", "extract.cli", *args],
+        cwd=cwd, env=full_env, capture_output=True, text=True,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"telemetry {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def run_dbt(*args: str, db: Path, tmp: Path, vars: str | None = None) -> subprocess.CompletedProcess:
+    """`dbt ARGS` against `db`, with target and log paths of the test's own."""
+    env = {
+        **os.environ,
+        "TELEMETRY_DB": str(db),
+        "DBT_TARGET_PATH": str(tmp / "target"),
+        "DBT_LOG_PATH": str(tmp / "logs"),
+        "TELEMETRY_TEMP_DIR": str(tmp / "spill"),
+    }
+    cmd = [sys.executable, "-m", "dbt.cli.main", *args, "--project-dir", str(REPO_ROOT),
+           "--profiles-dir", str(REPO_ROOT)]
+    if vars:
+        cmd += ["--vars", vars]
+    result = subprocess.run(cmd, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise AssertionError(f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}")
+    return result
+
+
+def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "warehouse.duckdb"

@@ -1,0 +1,221 @@
+"""`telemetry land`: one tiny hand-written file per export quirk, checked by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import query, run_cli, run_dbt
+
+HEADER16 = (
+    '"timestamp","user_id","session_id","event_name","string_props","numeric_props",'
+    '"os_name","os_version","locale","app_version","app_build_number","engine_name",'
+    '"engine_version","country_code","country_name","region_name"'
+)
+HEADER8 = "timestamp,event_name,user_id,app_version,os_name,os_version,string_props,numeric_props"
+
+
+def row16(ts: str, user: str, name: str, props: str = "", numeric: str = "",
+          os_name: str = "Windows", os_version: str = "10.0.19045", version: str = "3.0.9") -> str:
+    """One CSVWithNames row: every field quoted, quotes doubled."""
+    values = [ts, user, f"sess-{user}", name, props, numeric, os_name, os_version, "en-US",
+              version, "309", "WebView2", "120.0", "DE", "Germany", "Berlin"]
+    return ",".join('"' + v.replace('"', '""') + '"' for v in values)
+
+
+def write(path: Path, lines: list[str], *, trailing_newline: bool = True) -> Path:
+    text = "\n".join(lines) + ("\n" if trailing_newline else "")
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+def land(db: Path, *paths: Path | str) -> str:
+    result = run_cli("land", *map(str, paths), "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def raw_count(db: Path) -> int:
+    return query(db, "select count(*) from raw.events")[0][0]
+
+
+def test_repeated_header_lines_are_skipped_and_counted(tmp_path, db):
+    f = write(tmp_path / "paged.csv", [
+        HEADER16,
+        row16("2026-02-01 10:00:02", "u1", "app_started"),
+        row16("2026-02-01 10:00:01", "u2", "app_started"),
+        HEADER16,  # the next page of the export
+        row16("2026-02-01 10:00:00", "u3", "app_started"),
+    ])
+    out = land(db, f)
+    assert "5 lines read = 2 header lines + 3 rows landed + 0 rejected" in out
+    assert raw_count(db) == 3
+    assert query(db, "select list(_source_line order by _source_line) from raw.events")[0][0] == [2, 3, 5]
+    assert query(db, "select header_lines, rows_landed from raw.landed_files") == [(2, 3)]
+
+
+def test_cut_last_line_is_rejected_and_the_rest_lands(tmp_path, db):
+    good = [HEADER16, row16("2026-02-01 10:00:02", "u1", "app_started"),
+            row16("2026-02-01 10:00:01", "u2", "app_started")]
+    cut = row16("2026-02-01 10:00:00", "u3", "transcribe_failed", '{"error_message":"x"}')[:40]
+    f = write(tmp_path / "dropped.csv", good + [cut], trailing_newline=False)
+    out = land(db, f)
+    assert "4 lines read = 1 header lines + 2 rows landed + 1 rejected" in out
+    rejected = query(db, "select line_number, reason, raw_text from raw.rejected_rows")
+    assert len(rejected) == 1
+    line, reason, text = rejected[0]
+    assert line == 4
+    assert "quote" in reason.lower()
+    assert text.startswith('"2026-02-01 10:00:00","u3"')
+    assert raw_count(db) == 2
+
+
+def test_wrong_field_count_and_bad_encoding_are_rejected_with_line_numbers(tmp_path, db):
+    f = tmp_path / "mixed.csv"
+    lines = [
+        HEADER8.encode(),
+        b"2026-02-01 10:00:00,app_started,u1,3.0.9,Windows,10,,",
+        b"2026-02-01 10:00:01,app_started,u2,3.0.9",  # too few fields
+        b"2026-02-01 10:00:02,app_started,u\xff3,3.0.9,Windows,10,,",  # not UTF-8
+        b"2026-02-01 10:00:03,app_started,u4,3.0.9,Windows,10,,",
+        b"yesterday,app_started,u5,3.0.9,Windows,10,,",  # not a timestamp
+    ]
+    f.write_bytes(b"\n".join(lines) + b"\n")
+    out = land(db, f)
+    assert "6 lines read = 1 header lines + 2 rows landed + 3 rejected" in out
+    rejected = query(db, "select line_number, split_part(reason, ':', 1) from raw.rejected_rows order by 1")
+    assert [r[0] for r in rejected] == [3, 4, 6]
+    assert rejected[2][1] == "BAD TIMESTAMP"
+    assert query(db, "select list(user_id order by _source_line), list(_source_line order by _source_line) from raw.events") == [(["u1", "u4"], [2, 5])]
+
+
+def test_relanding_the_same_file_changes_nothing(tmp_path, db):
+    f = write(tmp_path / "a.csv", [HEADER16, row16("2026-02-01 10:00:00", "u1", "app_started")])
+    land(db, f)
+    before = query(db, "select count(*), max(_landed_at) from raw.events")
+    out = land(db, f, f)
+    assert "already landed" in out
+    assert "total: 1 files (1 already landed)" in out
+    assert query(db, "select count(*), max(_landed_at) from raw.events") == before
+    assert query(db, "select count(*) from raw.landed_files") == [(1,)]
+
+
+def test_empty_and_header_only_files(tmp_path, db):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    header_only = write(tmp_path / "header.csv", [HEADER16])
+    out = land(db, empty, header_only)
+    assert "empty file" in out
+    assert "1 lines read = 1 header lines + 0 rows landed + 0 rejected" in out
+    assert raw_count(db) == 0
+
+
+def test_duplicates_of_landed_events_are_counted(tmp_path, db):
+    """An 8-column trimmed copy of rows already landed from the raw export: landed (it is
+    provenance) and reported as duplicates; the totals reconcile."""
+    raw = write(tmp_path / "raw.csv", [
+        HEADER16,
+        row16("2026-02-01 10:00:01", "u1", "transcribe_started", '{"source":"home"}'),
+        row16("2026-02-01 10:00:00", "u2", "app_started"),
+    ])
+    trimmed = write(tmp_path / "trimmed.csv", [
+        HEADER8,
+        '2026-02-01 10:00:00,app_started,u2,3.0.9,Windows,10.0.19045,,',
+        '2026-02-01 10:00:01,transcribe_started,u1,3.0.9,Windows,10.0.19045,"{""source"":""home""}",',
+        '2026-02-01 11:00:00,app_started,u9,3.0.9,Windows,10.0.19045,,',
+    ])
+    out = land(db, raw, trimmed)
+    assert "3 rows landed + 0 rejected; 2 of the landed rows duplicate" in out
+    assert "5 rows landed + 0 rejected; 2 duplicates, 3 new events" in out
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "file not found"),
+        ("not,an,export\n1,2,3\n", "no `timestamp` column"),
+    ],
+)
+def test_bad_invocations_fail_with_one_clear_line(tmp_path, db, content, message):
+    path = tmp_path / "x.csv"
+    if content is not None:
+        path.write_text(content)
+    result = run_cli("land", str(path), "--db", str(db))
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_not_an_export_file_type(tmp_path, db):
+    path = tmp_path / "notes.txt"
+    path.write_text("hello")
+    result = run_cli("land", str(path), "--db", str(db))
+    assert result.returncode == 1
+    assert "not a CSV or Parquet file" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_locked_database_is_a_clear_error(tmp_path, db):
+    f = write(tmp_path / "a.csv", [HEADER16, row16("2026-02-01 10:00:00", "u1", "app_started")])
+    holder = duckdb.connect(str(db))  # another process holds the write lock
+    try:
+        result = run_cli("land", str(f), "--db", str(db))
+    finally:
+        holder.close()
+    assert result.returncode == 1
+    assert "locked by another process" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_folders_globs_and_parquet(tmp_path, db):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    write(folder / "a.csv", [HEADER16, row16("2026-02-01 10:00:00", "u1", "app_started")])
+    with duckdb.connect() as con:
+        con.execute(
+            f"""copy (select timestamp '2026-02-02 10:00:00' as "timestamp", 'u2' as user_id,
+                'app_started' as event_name, '3.1.0' as app_version)
+                to '{folder / "b.parquet"}' (format parquet)"""
+        )
+    out = land(db, str(folder / "*.csv"), folder / "b.parquet")
+    assert "total: 2 files" in out
+    assert query(db, 'select "timestamp", _source_line from raw.events order by 1') == [
+        ("2026-02-01 10:00:00", 2), ("2026-02-02 10:00:00", 1)]
+    out = land(db, folder)  # the folder again: both already landed
+    assert out.count("skipped") == 2
+
+
+def test_staging_holds_each_event_once_with_props_repaired(tmp_path, db):
+    """Midnight row in two day exports, an 8-column copy, `\\'` props and `\\u00e9` escapes:
+    staging has each event once, the fullest copy wins, and the message is decoded."""
+    msg = "Path is not a file: \\'C:\\\\Users\\\\Jos\\u00e9\\\\Videos\\'"
+    day1 = write(tmp_path / "vibe-release-2026-02-01.csv", [
+        HEADER16,
+        row16("2026-02-02 00:00:00", "u1", "app_started"),  # midnight: in both days
+        row16("2026-02-01 10:00:00", "u2", "transcribe_failed",
+              '{"error_message":"' + msg + '","source":"home"}'),
+    ])
+    day2 = write(tmp_path / "vibe-release-2026-02-02.csv", [
+        HEADER16,
+        row16("2026-02-02 09:00:00", "u3", "app_started"),
+        row16("2026-02-02 00:00:00", "u1", "app_started"),
+    ])
+    trimmed = write(tmp_path / "trimmed.csv", [
+        HEADER8,
+        '2026-02-01 10:00:00,transcribe_failed,u2,3.0.9,Windows,10.0.19045,"{""error_message"":""'
+        + msg.replace('"', '""') + '"",""source"":""home""}",',
+    ])
+    land(db, trimmed, day1, day2)
+    run_dbt("run", "--select", "stg_aptabase__events", db=db, tmp=tmp_path)
+    rows = query(db, """
+        select user_id, session_id, copies_landed, error_message, props_parse_failed
+        from staging.stg_aptabase__events order by user_id""")
+    assert len(rows) == 3
+    assert rows[0][:3] == ("u1", "sess-u1", 2)
+    # the 16-column copy (with session_id) won over the 8-column one
+    assert rows[1][:3] == ("u2", "sess-u2", 2)
+    assert rows[1][3] == "Path is not a file: 'C:\\Users\\José\\Videos'"
+    assert rows[1][4] is False
