@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,7 +29,8 @@ def run_cli(*args: str, db: Path | None = None, cwd: Path = REPO_ROOT, env: dict
     return result
 
 
-def run_dbt(*args: str, db: Path, tmp: Path, vars: str | None = None) -> subprocess.CompletedProcess:
+def run_dbt(*args: str, db: Path, tmp: Path, vars: str | None = None,
+            project_dir: Path = REPO_ROOT) -> subprocess.CompletedProcess:
     """`dbt ARGS` against `db`, with target and log paths of the test's own."""
     env = {
         **os.environ,
@@ -37,11 +39,11 @@ def run_dbt(*args: str, db: Path, tmp: Path, vars: str | None = None) -> subproc
         "DBT_LOG_PATH": str(tmp / "logs"),
         "TELEMETRY_TEMP_DIR": str(tmp / "spill"),
     }
-    cmd = [sys.executable, "-m", "dbt.cli.main", *args, "--project-dir", str(REPO_ROOT),
-           "--profiles-dir", str(REPO_ROOT)]
+    cmd = [sys.executable, "-m", "dbt.cli.main", *args, "--project-dir", str(project_dir),
+           "--profiles-dir", str(project_dir)]
     if vars:
         cmd += ["--vars", vars]
-    result = subprocess.run(cmd, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(cmd, cwd=project_dir, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         raise AssertionError(f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}")
     return result
@@ -55,3 +57,14 @@ def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     return tmp_path / "warehouse.duckdb"
+
+
+def copy_project(dest: Path) -> Path:
+    """A copy of the dbt project (models, macros, seeds, tests, configs) to edit freely."""
+    for name in ("models", "macros", "seeds", "tests", "analyses"):
+        if (REPO_ROOT / name).exists():
+            shutil.copytree(REPO_ROOT / name, dest / name, symlinks=False,
+                            ignore=shutil.ignore_patterns("python", "__pycache__"))
+    for name in ("dbt_project.yml", "profiles.yml"):
+        shutil.copy(REPO_ROOT / name, dest / name)
+    return dest
