@@ -1,0 +1,214 @@
+"""Export UTC days from Aptabase: one request and one file per day, complete or absent.
+
+Each day is streamed into a hidden temporary file next to its final name
+(`.{name}.{random}.part`), checked (extract.export_check) and only then renamed to
+`{app}-{build_mode}-{YYYY-MM-DD}.{csv|parquet}`, where `app` is the app's name the way
+Aptabase names its own downloads (letters and digits, lower case; the app key if the name
+has none). A failed attempt leaves nothing behind. Days already exported completely are
+skipped on a re-run, except today and yesterday (UTC), which are still growing.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from extract.aptabase import App, AptabaseClient, IncompleteFile, RetryableError, SessionLost
+from extract.errors import UserError
+from extract.export_check import FileCheck, check_export
+from extract.progress import Progress, human_bytes
+
+
+@dataclass(frozen=True)
+class ExportPlan:
+    days: tuple[date, ...]
+    out_dir: Path
+    fmt: str = "csv"
+    build_mode: str = "release"
+
+
+@dataclass(frozen=True)
+class DayResult:
+    day: date
+    path: Path
+    status: str  # downloaded | skipped
+    rows: int
+    bytes: int
+    attempts: int
+    next_midnight_rows: int = 0  # also in the next day's file; de-duplicated when landed
+
+
+@dataclass
+class ExportResult:
+    app: App
+    days: list[DayResult] = field(default_factory=list)
+
+    @property
+    def paths(self) -> list[Path]:
+        return [result.path for result in self.days]
+
+
+# --------------------------------------------------------------------------- windows
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def days_in_range(start: date, end: date) -> tuple[date, ...]:
+    """The days from `start` (inclusive) to `end` (exclusive)."""
+    return tuple(start + timedelta(days=n) for n in range((end - start).days))
+
+
+def last_hours_window(now: datetime, hours: int) -> tuple[datetime, datetime, tuple[date, ...]]:
+    """The window [now - hours, now] in UTC and the UTC days it overlaps."""
+    if hours < 1:
+        raise UserError("--last-hours must be at least 1")
+    end = now.astimezone(timezone.utc)
+    start = end - timedelta(hours=hours)
+    return start, end, days_in_range(start.date(), end.date() + timedelta(days=1))
+
+
+def still_growing(day: date, now: datetime) -> bool:
+    """Today and yesterday (UTC) are always fetched again: late events still arrive."""
+    return day >= now.astimezone(timezone.utc).date() - timedelta(days=1)
+
+
+def export_file_name(app: App, build_mode: str, day: date, fmt: str) -> str:
+    return f"{app.slug}-{build_mode}-{day.isoformat()}.{fmt}"
+
+
+# --------------------------------------------------------------------------- export
+
+
+def run_export(
+    client: AptabaseClient,
+    app_key: str,
+    plan: ExportPlan,
+    *,
+    now: datetime,
+    progress: Progress,
+    echo: Callable[[str], None],
+    warn: Callable[[str], None],
+) -> ExportResult:
+    """Sign in, find the app, export every day of the plan; a UserError names the first day
+    that failed after all attempts (the days before it stay exported)."""
+    app = client.find_app(app_key)
+    plan.out_dir.mkdir(parents=True, exist_ok=True)
+    first, last = plan.days[0], plan.days[-1]
+    echo(
+        f"exporting {app.name or app.app_key} ({app.app_key}), {plan.build_mode} build, "
+        f"{plan.fmt}: {len(plan.days)} UTC day(s) {first} .. {last} into {plan.out_dir}"
+    )
+    result = ExportResult(app)
+    for index, day in enumerate(plan.days):
+        exporter = _DayExporter(client, app, plan, progress, warn)
+        day_result = exporter.export(day, now=now, done=index, total=len(plan.days))
+        result.days.append(day_result)
+        echo(_day_line(day_result))
+    downloaded = sum(1 for r in result.days if r.status == "downloaded")
+    echo(
+        f"done: {len(result.days)} day(s), {downloaded} downloaded, "
+        f"{len(result.days) - downloaded} already complete; "
+        f"{sum(r.rows for r in result.days):,} rows"
+    )
+    return result
+
+
+class _DayExporter:
+    def __init__(
+        self,
+        client: AptabaseClient,
+        app: App,
+        plan: ExportPlan,
+        progress: Progress,
+        warn: Callable[[str], None],
+    ) -> None:
+        self.client = client
+        self.app = app
+        self.plan = plan
+        self.progress = progress
+        self.warn = warn
+
+    def export(self, day: date, *, now: datetime, done: int, total: int) -> DayResult:
+        final = self.plan.out_dir / export_file_name(self.app, self.plan.build_mode, day, self.plan.fmt)
+        remove_stale_parts(final)
+        if final.exists() and not still_growing(day, now):
+            try:
+                check = check_export(final, day, self.plan.fmt)
+                size = final.stat().st_size
+                return DayResult(day, final, "skipped", check.rows, size, 0, check.next_midnight_rows)
+            except IncompleteFile as exc:
+                self.warn(f"{day}: {final.name} is not complete ({exc.reason}); downloading it again")
+        self.progress.start(day.isoformat(), done, total)
+        try:
+            return self._download_with_retries(day, final)
+        finally:
+            self.progress.end()
+
+    def _download_with_retries(self, day: date, final: Path) -> DayResult:
+        policy = self.client.policy
+        last = ""
+        for attempt in range(1, policy.max_attempts + 1):
+            retry_after: float | None = None
+            try:
+                nbytes, check = self._download_once(day, final)
+                return DayResult(
+                    day, final, "downloaded", check.rows, nbytes, attempt, check.next_midnight_rows
+                )
+            except SessionLost as exc:
+                self.client.forget_session()  # the next attempt signs in with a fresh token
+                last, retry_after = exc.reason, 0.0
+            except RetryableError as exc:
+                last, retry_after = exc.reason, exc.retry_after
+            if attempt < policy.max_attempts:
+                wait = policy.delay(attempt, retry_after)
+                self.progress.end()
+                self.warn(f"{day}: attempt {attempt} failed ({last}); retrying in {wait:.1f} s")
+                policy.sleep(wait)
+                self.progress.reset()
+        raise UserError(
+            f"could not export {day} after {policy.max_attempts} attempts (last: {last}); "
+            "the days before it are complete, re-run to retry"
+        )
+
+    def _download_once(self, day: date, final: Path) -> tuple[int, FileCheck]:
+        part = final.with_name(f".{final.name}.{secrets.token_hex(4)}.part")
+        count_rows = self.plan.fmt == "csv"
+        try:
+            with part.open("wb") as handle:
+
+                def sink(chunk: bytes) -> None:
+                    handle.write(chunk)
+                    self.progress.advance(len(chunk), chunk.count(b"\n") if count_rows else 0)
+
+                nbytes = self.client.download(
+                    self.app, day, build_mode=self.plan.build_mode, fmt=self.plan.fmt, sink=sink
+                )
+                handle.flush()
+                os.fsync(handle.fileno())
+            check = check_export(part, day, self.plan.fmt)
+            os.replace(part, final)
+            return nbytes, check
+        finally:
+            part.unlink(missing_ok=True)
+
+
+def remove_stale_parts(final: Path) -> None:
+    """Temporary files a killed earlier run left for this day."""
+    for stale in final.parent.glob(f".{final.name}.*.part"):
+        stale.unlink(missing_ok=True)
+
+
+def _day_line(result: DayResult) -> str:
+    rows = f"{result.rows:,} rows"
+    if result.next_midnight_rows:
+        rows += f" ({result.next_midnight_rows:,} at the next midnight)"
+    if result.status == "skipped":
+        return f"{result.day}: already complete ({rows}), skipped: {result.path}"
+    retries = f" (after {result.attempts} attempts)" if result.attempts > 1 else ""
+    return f"{result.day}: {rows}, {human_bytes(result.bytes)} -> {result.path}{retries}"

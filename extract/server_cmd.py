@@ -1,0 +1,158 @@
+"""`telemetry serve`: run the local Aptabase-compatible server (extract.fake_server) for the
+demo and for trying `telemetry export` without an account."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TextIO
+
+from extract.dotenv import merged_config
+from extract.errors import UserError
+from extract.fake_server import DEMO_EMAIL, DEMO_SECRET, FakeApp, FakeAptabase, Faults, parse_day_range
+from extract.paths import SAMPLE_DIR
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "serve",
+        help="run a local Aptabase-compatible server (sign-in, apps, export) with test data",
+        description=(
+            "Serve Aptabase's sign-in, /api/_apps and /api/_export/download on this machine. "
+            "The secret, account, app key and region come from AUTH_SECRET, AUTH_EMAIL, "
+            "APP_KEY and APTABASE_REGION (environment or .env), so `telemetry export` with the "
+            "same settings and BASE_URL pointing here just works. Without AUTH_SECRET a "
+            "public demo secret is used (extract.fake_server.DEMO_SECRET)."
+        ),
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765, help="default: 8765; 0 picks a free one")
+    data = parser.add_argument_group("data")
+    data.add_argument(
+        "--data",
+        type=Path,
+        action="append",
+        metavar="DIR",
+        help="folder of export files to serve (16-column CSVs and Parquet; repeatable; "
+        "default: data/sample when it exists and --synthetic is not given)",
+    )
+    data.add_argument(
+        "--synthetic",
+        metavar="START[:END]",
+        help="also serve made-up events on these UTC days (END exclusive)",
+    )
+    data.add_argument("--events-per-day", type=int, default=1000, help="for --synthetic (default: 1000)")
+    data.add_argument("--app-name", default="Vibe", help="default: Vibe")
+    data.add_argument("--app-id", default="app-vibe", help="default: app-vibe")
+    data.add_argument("--page-size", type=int, default=100_000, help="CSV rows per page (default: 100000)")
+    faults = parser.add_argument_group("faults (applied to export requests, in this order)")
+    faults.add_argument("--too-many", type=int, default=0, metavar="K", help="first K answer 429")
+    faults.add_argument("--errors", type=int, default=0, metavar="K", help="next K answer 500")
+    faults.add_argument("--slow", type=int, default=0, metavar="K", help="next K wait --delay s first")
+    faults.add_argument("--cuts", type=int, default=0, metavar="K", help="next K end after --cut-after bytes")
+    faults.add_argument("--drops", type=int, default=0, metavar="K", help="next K drop the connection")
+    faults.add_argument("--stalls", type=int, default=0, metavar="K", help="next K pause --delay s mid-stream")
+    faults.add_argument("--delay", type=float, default=5.0, metavar="S", help="default: 5")
+    faults.add_argument("--cut-after", type=int, default=4096, metavar="BYTES", help="default: 4096")
+    faults.add_argument("--retry-after", type=float, default=None, metavar="S", help="Retry-After on 429")
+    faults.add_argument("--token-max-age", type=float, default=None, metavar="S",
+                        help="refuse sign-in tokens issued more than S seconds ago as expired")
+    faults.add_argument("--session-max-age", type=float, default=None, metavar="S",
+                        help="answer 401 to sessions older than S seconds")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    server = build_server(args, merged_config(os.environ, Path.cwd()), out=sys.stdout)
+    with server:
+        announce(server, args, sys.stdout)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            print("stopped", file=sys.stdout, flush=True)
+    return 0
+
+
+def build_server(args: argparse.Namespace, config: Mapping[str, str], out: TextIO) -> FakeAptabase:
+    region = (config.get("APTABASE_REGION") or "SH").strip().upper()
+    secret = config.get("AUTH_SECRET") or ""
+    if not secret:
+        print("AUTH_SECRET is not set: using the public demo secret", file=out, flush=True)
+        secret = DEMO_SECRET
+    app = FakeApp(
+        id=args.app_id,
+        name=args.app_name,
+        app_key=(config.get("APP_KEY") or f"A-{region}-0194598703").strip(),
+    )
+    use_sample = not args.data and not args.synthetic and SAMPLE_DIR.is_dir()
+    data_dirs = list(args.data or ([SAMPLE_DIR] if use_sample else []))
+    for folder in data_dirs:
+        if not folder.is_dir():
+            raise UserError(f"--data {folder}: not a folder")
+    if args.page_size < 1 or args.port < 0:
+        raise UserError("--page-size must be at least 1 and --port not negative")
+    try:
+        server = FakeAptabase(
+            secret=secret,
+            region=region,
+            accounts=[(config.get("AUTH_EMAIL") or DEMO_EMAIL).strip()],
+            apps=[app],
+            data_dirs=data_dirs,
+            page_size=args.page_size,
+            faults=_faults(args),
+            host=args.host,
+            port=args.port,
+        )
+    except OSError as exc:
+        raise UserError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+    if args.synthetic:
+        try:
+            start, end = parse_day_range(args.synthetic)
+        except ValueError:
+            raise UserError("--synthetic expects START[:END] as YYYY-MM-DD") from None
+        server.store.add_synthetic(app.id, start, end, args.events_per_day)
+    for note in server.store.notes:
+        print(f"note: {note}", file=out, flush=True)
+    return server
+
+
+def _faults(args: argparse.Namespace) -> Faults:
+    return Faults(
+        too_many=args.too_many,
+        errors=args.errors,
+        slow=args.slow,
+        cuts=args.cuts,
+        drops=args.drops,
+        stalls=args.stalls,
+        delay=args.delay,
+        cut_after=args.cut_after,
+        retry_after=args.retry_after,
+        token_max_age=args.token_max_age,
+        session_max_age=args.session_max_age,
+    )
+
+
+def announce(server: FakeAptabase, args: argparse.Namespace, out: TextIO) -> None:
+    app = server.apps[0]
+    days = server.store.days()
+    span = f" on {len(days)} days, {days[0]} .. {days[-1]}" if days else ""
+    email = next(iter(server.accounts))
+    lines = [
+        f"fake Aptabase server on {server.url}",
+        f"  app {app.name} ({app.app_key}), account {email}, region {server.region}",
+        f"  {server.store.count():,} events{span}",
+    ]
+    plan = server.faults.plan()
+    if plan:
+        lines.append(f"  faults for the first {len(plan)} export requests: {' '.join(plan)}")
+    lines += [
+        "export from it with the same AUTH_SECRET and:",
+        f"  BASE_URL={server.url} APTABASE_REGION={server.region} "
+        f"APP_KEY={app.app_key} AUTH_EMAIL={email}",
+        "Ctrl-C stops it",
+    ]
+    print("\n".join(lines), file=out, flush=True)
