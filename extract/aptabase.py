@@ -173,8 +173,17 @@ class RetryPolicy:
 # --------------------------------------------------------------------------- redaction
 
 
+_SENSITIVE_PATTERNS = (
+    # A cookie as httpcore logs response headers (before the client has seen its value).
+    (re.compile(rf"({re.escape(SESSION_COOKIE)}[\w-]*=)[^;,\s'\"]+"), r"\1[redacted]"),
+    (re.compile(r"([?&]token=)[^&\s'\"]+"), r"\1[redacted]"),
+    (re.compile(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"), "[redacted]"),  # a JWT
+)
+
+
 class Redactor(logging.Filter):
-    """Knows the sensitive values of one client; scrubs them from text and log records."""
+    """Scrubs one client's sensitive values (the secret, tokens, cookies), and anything
+    shaped like a session cookie, a token parameter or a JWT, from text and log records."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -187,6 +196,8 @@ class Redactor(logging.Filter):
     def redact(self, text: str) -> str:
         for value in sorted(self._values, key=len, reverse=True):
             text = text.replace(value, "[redacted]")
+        for pattern, replacement in _SENSITIVE_PATTERNS:
+            text = pattern.sub(replacement, text)
         return text
 
     def filter(self, record: logging.LogRecord) -> bool:

@@ -98,7 +98,10 @@ def run_export(
     """Sign in, find the app, export every day of the plan; a UserError names the first day
     that failed after all attempts (the days before it stay exported)."""
     app = client.find_app(app_key)
-    plan.out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        plan.out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot create the output folder {plan.out_dir}: {exc.strerror or exc}") from None
     first, last = plan.days[0], plan.days[-1]
     echo(
         f"exporting {app.name or app.app_key} ({app.app_key}), {plan.build_mode} build, "
@@ -147,6 +150,8 @@ class _DayExporter:
         self.progress.start(day.isoformat(), done, total)
         try:
             return self._download_with_retries(day, final)
+        except OSError as exc:  # the disk, not the network: retrying will not help
+            raise UserError(f"{day}: cannot write in {final.parent}: {exc.strerror or exc}") from None
         finally:
             self.progress.end()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import threading
 from collections.abc import Mapping
@@ -68,12 +69,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     server = build_server(args, merged_config(os.environ, Path.cwd()), out=sys.stdout)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())  # stop cleanly when killed
     with server:
         announce(server, args, sys.stdout)
         try:
-            threading.Event().wait()
+            while not stop.wait(0.5):
+                pass
         except KeyboardInterrupt:
-            print("stopped", file=sys.stdout, flush=True)
+            pass
+    print("stopped", file=sys.stdout, flush=True)
     return 0
 
 

@@ -85,22 +85,32 @@ class Transcript:
         return values
 
 
+def find_leaks(transcript: Transcript, folder: Path, log_text: str) -> list[str]:
+    """Where any secret, token or cookie appears: outputs, log records, files under
+    `folder` (their names and contents; the user's own .env excepted)."""
+    haystacks = [("output", text) for text in transcript.texts]
+    haystacks.append(("log records", log_text))
+    for path in folder.rglob("*"):
+        if path.is_file() and path.name != ".env":
+            haystacks.append((str(path), path.read_bytes().decode("utf-8", errors="replace")))
+        haystacks.append(("file name", path.name))
+    sensitive = transcript.sensitive()
+    return [where for where, text in haystacks if any(value in text for value in sensitive)]
+
+
+def all_log_text(caplog: pytest.LogCaptureFixture) -> str:
+    """Every record of the test (in teardown, `caplog.text` holds only teardown's)."""
+    records = [r for phase in ("setup", "call") for r in caplog.get_records(phase)]
+    return "\n".join(r.getMessage() for r in records) + "\n" + caplog.text
+
+
 @pytest.fixture(autouse=True)
 def leak_guard(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> Iterator[Transcript]:
     caplog.set_level(logging.DEBUG)  # httpx/httpcore log URLs and headers at DEBUG
     transcript = Transcript()
     yield transcript
-    haystacks = [("output", text) for text in transcript.texts]
-    haystacks.append(("log records", caplog.text))
-    for path in tmp_path.rglob("*"):
-        if path.is_file() and path.name != ".env":
-            haystacks.append((str(path), path.read_bytes().decode("utf-8", errors="replace")))
-        haystacks.append(("file name", path.name))
-    sensitive = transcript.sensitive()
-    assert len(sensitive) >= 1
-    for where, text in haystacks:
-        for value in sensitive:
-            assert value not in text, f"a secret/token/cookie leaked into {where}"
+    leaks = find_leaks(transcript, tmp_path, all_log_text(caplog))
+    assert not leaks, f"a secret, token or cookie leaked into: {leaks}"
 
 
 @pytest.fixture
@@ -184,6 +194,20 @@ def data_rows(path: Path) -> list[str]:
 
 
 # --------------------------------------------------------------------------- happy paths
+
+
+def test_the_leak_guard_can_fail(server, tmp_path, leak_guard, caplog):
+    run = export(leak_guard, tmp_path, *dates("2024-05-01", "2024-05-02"), env=env_for(server))
+    assert run.code == 0 and find_leaks(leak_guard, tmp_path, caplog.text) == []
+    token = server.seen_tokens[0]
+    planted = tmp_path / "exports" / "planted.txt"
+    for text in (token, server.issued_cookies[0], SECRET):
+        planted.write_text(f"x{text}x")
+        assert find_leaks(leak_guard, tmp_path, caplog.text) == [str(planted)]
+    planted.unlink()
+    logging.getLogger("httpx").info("GET /api/_auth/continue?token=%s", token)  # no client open:
+    assert find_leaks(leak_guard, tmp_path, caplog.text) == ["log records"]  # nothing scrubs it
+    caplog.clear()
 
 
 def test_happy_path_csv(server, tmp_path, leak_guard):
@@ -571,9 +595,10 @@ def served_subprocess(tmp_path: Path, leak_guard: Transcript) -> Iterator[str]:
         assert "80,000 events on 1 days" in "\n".join(lines)
         yield re.search(r"on (http://\S+)", lines[0]).group(1)
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        leak_guard.texts.append(proc.stderr.read())
+        proc.terminate()  # SIGTERM: the server stops cleanly
+        out, err = proc.communicate(timeout=10)
+        leak_guard.texts += [out, err]
+    assert proc.returncode == 0 and out.strip().endswith("stopped"), err
 
 
 def test_memory_stays_flat_and_serve_command_works(served_subprocess, tmp_path, leak_guard):
