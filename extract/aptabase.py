@@ -270,11 +270,6 @@ class AptabaseClient:
         if not self.signed_in:
             self.with_retries(self._sign_in_once, "sign-in")
 
-    def sign_in(self) -> None:
-        """Sign in with a fresh token (retrying transient failures)."""
-        self.forget_session()
-        self.with_retries(self._sign_in_once, "sign-in")
-
     def _sign_in_once(self) -> None:
         # A fresh token answered "expired" means the clocks disagree or the request was
         # slow: one more fresh token, then a clear error.
@@ -286,9 +281,20 @@ class AptabaseClient:
             if cookies.get(SESSION_COOKIE):
                 self._cookies = cookies
                 return
-            reason = _refusal_reason(response.headers.get("location", ""))
+            reason, error = self._refusal(response.headers.get("location", ""))
             if reason != "expired" or tries == 2:
-                raise UserError(self._refusal_message(reason))
+                raise error
+
+    def _refusal(self, location: str) -> tuple[str, UserError]:
+        """Why a sign-in redirect carried no session, and the error that says so."""
+        elsewhere = _other_origin(location, self.settings.base_url)
+        if elsewhere:
+            return "moved", UserError(
+                f"sign-in at {self.settings.display_url} was redirected to {elsewhere} "
+                "without a session: set BASE_URL to the address the server lives at"
+            )
+        reason = _refusal_reason(location)
+        return reason, UserError(self._refusal_message(reason))
 
     def _send_sign_in(self) -> httpx.Response:
         settings = self.settings
@@ -499,6 +505,17 @@ def _session_cookies(response: httpx.Response) -> dict[str, str]:
         if sep and name.startswith(SESSION_COOKIE) and value.strip():
             cookies[name] = value.strip()
     return cookies
+
+
+def _other_origin(location: str, base_url: str) -> str:
+    """`scheme://host[:port]` of an absolute redirect to another origin, else ''."""
+    target, base = urlsplit(location), urlsplit(base_url)
+    if not target.netloc:
+        return ""
+    if (target.scheme, target.hostname, target.port) == (base.scheme, base.hostname, base.port):
+        return ""
+    port = f":{target.port}" if target.port else ""
+    return f"{target.scheme}://{target.hostname}{port}"
 
 
 def _refusal_reason(location: str) -> str:

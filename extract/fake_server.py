@@ -128,10 +128,12 @@ def _event_row(event: Mapping[str, Any] | Sequence[Any]) -> list[Any]:
     return [stamp] + ["" if v is None else str(v) for v in values[1:]]
 
 
-_SELECT_EXPORT = ", ".join(
+_SELECT_CSV = ", ".join(
     ["strftime(\"timestamp\", '%Y-%m-%d %H:%M:%S') as \"timestamp\""]
     + [f'"{name}"' for name in _STRING_COLUMNS]
 )
+_SELECT_PARQUET = ", ".join(f'"{name}"' for name in EXPORT_COLUMNS)
+_EXPORT_WHERE = 'from events where app_id = ? and build_mode = ? and "timestamp" between ? and ?'
 _ORDER = ", ".join(f'"{name}" desc' for name in EXPORT_COLUMNS)
 
 
@@ -512,42 +514,50 @@ class FakeAptabase:
             _send(handler, 400, b'{"title":"One or more validation errors occurred."}', "application/json")
             return 400, "dates missing"
         fault = self._next_fault()
-        if fault == "429":
-            retry = self._faults.retry_after
-            headers = [("Retry-After", f"{retry:g}")] if retry is not None else []
-            _send(handler, 429, b"Too Many Requests", headers=headers)
-            return 429, fault
-        if fault == "500":
-            _send(handler, 500, b"An error occurred while processing your request.")
-            return 500, fault
-        if fault == "slow" and self._stopping.wait(self._faults.delay):
-            return 0, fault
-        mode = "debug" if params.get("buildMode", "").lower() == "debug" else "release"
-        fmt = "parquet" if params.get("format", "").lower() == "parquet" else "csv"
-        query = (
-            f"select {_SELECT_EXPORT} from events where app_id = ? and build_mode = ? "
-            f'and "timestamp" between ? and ? order by {_ORDER}'
-        )
-        args = [app.id, mode, datetime.combine(start, datetime.min.time()), datetime.combine(end, datetime.min.time())]
-        name = "".join(ch for ch in params.get("appName", "") if ch.isalnum()).lower()
-        filename = f"{name}-{mode}-{start.year}-{start.month:02d}.{fmt}"
-        content_type = "application/octet-stream" if fmt == "parquet" else "text/csv"
-        _start_chunked(handler, content_type, filename)
-        out = _ChunkedWriter(handler, fault, self._faults, self._stopping)
-        if fmt == "parquet":
-            self._write_parquet(out, query, args)
-        else:
-            self._write_csv(out, query, args)
-        out.finish()
-        return 200, fault
+        status = self._early_fault(handler, fault)
+        if status is None:
+            self._stream_export(handler, app, params, (start, end), fault)
+            status = 200
+        return status, fault
 
     def _next_fault(self) -> str:
         with self._lock:
             return self._plan.pop(0) if self._plan else ""
 
-    def _write_csv(self, out: _ChunkedWriter, query: str, args: list[Any]) -> None:
+    def _early_fault(self, handler: _Handler, fault: str) -> int | None:
+        """Answer a fault that comes before the body; None when the body should follow."""
+        if fault == "429":
+            retry = self._faults.retry_after
+            headers = [("Retry-After", f"{retry:g}")] if retry is not None else []
+            _send(handler, 429, b"Too Many Requests", headers=headers)
+            return 429
+        if fault == "500":
+            _send(handler, 500, b"An error occurred while processing your request.")
+            return 500
+        if fault == "slow" and self._stopping.wait(self._faults.delay):
+            return 0  # shutting down
+        return None
+
+    def _stream_export(
+        self, handler: _Handler, app: FakeApp, params: dict[str, str], dates: tuple[date, date], fault: str
+    ) -> None:
+        """`timestamp BETWEEN 'start 00:00:00' AND 'end 00:00:00'`, newest first."""
+        mode = "debug" if params.get("buildMode", "").lower() == "debug" else "release"
+        fmt = "parquet" if params.get("format", "").lower() == "parquet" else "csv"
+        args = [app.id, mode] + [datetime.combine(day, datetime.min.time()) for day in dates]
+        name = "".join(ch for ch in params.get("appName", "") if ch.isalnum()).lower()
+        filename = f"{name}-{mode}-{dates[0].year}-{dates[0].month:02d}.{fmt}"
+        _start_chunked(handler, "application/octet-stream" if fmt == "parquet" else "text/csv", filename)
+        out = _ChunkedWriter(handler, fault, self._faults, self._stopping)
+        if fmt == "parquet":
+            self._write_parquet(out, args)
+        else:
+            self._write_csv(out, args)
+        out.finish()
+
+    def _write_csv(self, out: _ChunkedWriter, args: list[Any]) -> None:
         cursor = self.store.cursor()
-        cursor.execute(query, args)
+        cursor.execute(f"select {_SELECT_CSV} {_EXPORT_WHERE} order by {_ORDER}", args)
         in_page = 0
         wrote = False
         while out.open:
@@ -566,32 +576,18 @@ class FakeAptabase:
             out.write(_HEADER_LINE)  # CSVWithNames writes the header even for no rows
         cursor.close()
 
-    def _write_parquet(self, out: _ChunkedWriter, query: str, args: list[Any]) -> None:
+    def _write_parquet(self, out: _ChunkedWriter, args: list[Any]) -> None:
         path = self._tmp / f"{secrets.token_hex(8)}.parquet"
         cursor = self.store.cursor()
         try:
-            literal = _inline(query, args).replace(
-                _SELECT_EXPORT, '"timestamp", ' + ", ".join(f'"{n}"' for n in _STRING_COLUMNS)
-            )
-            cursor.execute(f"copy ({literal}) to '{path}' (format parquet)")
+            query = f"select {_SELECT_PARQUET} {_EXPORT_WHERE} order by {_ORDER}"
+            cursor.execute(f"copy ({query}) to '{path}' (format parquet)", args)
             with path.open("rb") as handle:
                 while out.open and (chunk := handle.read(1 << 16)):
                     out.write(chunk)
         finally:
             cursor.close()
             path.unlink(missing_ok=True)
-
-
-def _inline(query: str, args: list[Any]) -> str:
-    """Parameters inlined as SQL literals (COPY takes no parameters); values are app ids
-    from the server's own list and timestamps, quoted anyway."""
-    for value in args:
-        text = value.isoformat(sep=" ") if isinstance(value, datetime) else str(value)
-        literal = "'" + text.replace("'", "''") + "'"
-        if isinstance(value, datetime):
-            literal = f"timestamp {literal}"
-        query = query.replace("?", literal, 1)
-    return query
 
 
 def _csv_line(row: Sequence[Any]) -> bytes:

@@ -470,6 +470,20 @@ def env_for_url(url: str) -> dict[str, str]:
     return {"BASE_URL": url, "AUTH_SECRET": SECRET, "AUTH_EMAIL": EMAIL, "APP_KEY": APP_KEY}
 
 
+def test_redirect_to_another_address(tmp_path, leak_guard):
+    httpd = stub_server({}, (301, {"Location": "https://aptabase.example.com/api/_auth/continue?token=x"}, b""))
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}"
+        run = export(leak_guard, tmp_path, *dates("2024-05-01", "2024-05-02"), env=env_for_url(url))
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert run.error == (
+        f"sign-in at {url} was redirected to https://aptabase.example.com without a session: "
+        "set BASE_URL to the address the server lives at"
+    )
+
+
 def test_unreachable_server(tmp_path, leak_guard):
     import socket
 
@@ -526,6 +540,25 @@ def test_last_hours_around_midnight(server, tmp_path, leak_guard):
         "2024-05-01 .. 2024-05-02 (start inclusive 2024-05-01, end exclusive 2024-05-03)"
     )
     assert files(tmp_path / "exports") == ["vibe-release-2024-05-01.csv", "vibe-release-2024-05-02.csv"]
+
+
+def test_interrupted_download_leaves_nothing(server, tmp_path, leak_guard):
+    class Interrupting(Progress):
+        def advance(self, nbytes: int, rows: int = 0) -> None:
+            raise KeyboardInterrupt
+
+    settings = Settings.from_config(env_for(server))
+    plan = ExportPlan(days=(date(2024, 5, 1),), out_dir=tmp_path / "exports")
+    with pytest.raises(KeyboardInterrupt), AptabaseClient(settings) as client:
+        run_export(client, APP_KEY, plan, now=NOW, progress=Interrupting(io.StringIO()),
+                   echo=leak_guard.texts.append, warn=leak_guard.texts.append)
+    assert files(tmp_path / "exports") == []
+
+
+def test_output_folder_that_cannot_be_made(server, tmp_path, leak_guard):
+    (tmp_path / "exports").write_text("a file, not a folder")
+    run = export(leak_guard, tmp_path, *dates("2024-05-01", "2024-05-02"), env=env_for(server))
+    assert run.error.startswith(f"cannot create the output folder {tmp_path / 'exports'}: ")
 
 
 # --------------------------------------------------------------------------- land
