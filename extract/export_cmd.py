@@ -51,7 +51,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--build-mode", choices=BUILD_MODES, default="release", help="default: release")
     parser.add_argument("--app-key", help="the app to export (default: $APP_KEY)")
     parser.add_argument(
-        "--out", type=Path, default=None, help="folder for the files (default: data/exports/)"
+        "--out", type=Path, default=None, metavar="DIR",
+        help="folder for the files (default: data/exports/ in the repo root)",
     )
     parser.add_argument(
         "--land", action="store_true", help="land the exported days into DuckDB afterwards"
