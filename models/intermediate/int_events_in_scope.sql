@@ -1,0 +1,73 @@
+{#- Events in scope (kpi-definitions.md): unique events inside the window
+    [window_start, window_end] and, when a version filter is set, of a version it keeps.
+    Every row carries the scope it was selected by. -#}
+
+with events as (
+
+    select * from {{ ref('fct_events') }}
+
+),
+
+scope as (
+
+    select
+        window_start,
+        window_end,
+        version_filter,
+        has_version_filter
+    from {{ ref('int_kpi_scope') }}
+
+),
+
+versions_in_scope as (
+
+    select app_version
+    from {{ ref('int_app_versions_in_scope') }}
+    where is_in_scope
+
+),
+
+final as (
+
+    select
+        -- ids
+        events.event_id,
+        events.user_id,
+        events.session_id,
+
+        -- event
+        events.event_name,
+        events.event_ts,
+        events.event_date,
+        events.action,
+        events.event_role,
+
+        -- failure
+        events.failure_class,
+        events.issue_bucket,
+        events.error_message_redacted,
+        events.message_truncated,
+
+        -- app and platform
+        events.app_version,
+        events.app_version_sort_key,
+        events.os_family,
+        events.os_name,
+        events.os_version,
+
+        -- scope
+        scope.window_start,
+        scope.window_end,
+        scope.version_filter
+    from events
+    inner join scope
+        on
+            events.event_ts >= scope.window_start
+            and events.event_ts <= scope.window_end
+    where
+        not scope.has_version_filter
+        or events.app_version in (select versions_in_scope.app_version from versions_in_scope)
+
+)
+
+select * from final

@@ -1,0 +1,91 @@
+{#- Headline reliability KPIs of the scope (kpi-definitions.md): one row. -#}
+
+with scope as (
+
+    select
+        window_start,
+        window_end,
+        version_filter
+    from {{ ref('int_kpi_scope') }}
+
+),
+
+primary_action as (
+
+    select primary_action
+    from {{ ref('int_primary_action_in_scope') }}
+
+),
+
+events as (
+
+    select
+        events_in_scope.user_id,
+        events_in_scope.action,
+        events_in_scope.event_role,
+        events_in_scope.failure_class,
+        primary_action.primary_action
+    from {{ ref('int_events_in_scope') }} as events_in_scope
+    left join primary_action on true
+
+),
+
+event_totals as (
+
+    select {{ kpi_event_measures() }}
+    from events
+
+),
+
+user_outcomes as (
+
+    select
+        user_id,
+        {{ dbt.bool_or("event_role = 'failure'") }} as has_failure,
+        {{ dbt.bool_or("event_role = 'success'") }} as has_success
+    from events
+    where user_id is not null
+    group by user_id
+
+),
+
+user_totals as (
+
+    select count(case when has_success and not has_failure then 1 end) as happy_users
+    from user_outcomes
+
+)
+
+select
+    -- scope
+    scope.window_start,
+    scope.window_end,
+    scope.version_filter,
+
+    -- events
+    event_totals.events,
+    event_totals.active_users,
+    event_totals.failure_events,
+    event_totals.success_events,
+    {{ kpi_rate('event_totals.failure_events', 'event_totals.events') }} as raw_error_rate,
+    event_totals.runtime_failure_events,
+    {{ kpi_rate('event_totals.runtime_failure_events', 'event_totals.events') }}
+        as runtime_error_rate,
+
+    -- primary workflow
+    primary_action.primary_action,
+    event_totals.primary_starts,
+    event_totals.primary_failures,
+    {{ kpi_rate('event_totals.primary_failures', 'event_totals.primary_starts') }}
+        as workflow_failure_rate,
+
+    -- users
+    event_totals.affected_users,
+    user_totals.happy_users,
+    {{ kpi_rate('event_totals.affected_users', 'event_totals.active_users') }}
+        as affected_user_share,
+    {{ kpi_rate('user_totals.happy_users', 'event_totals.active_users') }} as happy_user_share
+from scope
+cross join event_totals
+cross join user_totals
+left join primary_action on true
