@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -16,3 +17,9 @@ def default_db_path() -> Path:
     if value:
         return Path(value).expanduser().resolve()
     return REPO_ROOT / "warehouse.duckdb"
+
+
+def dbt_command() -> list[str]:
+    """How to run dbt from this environment: the `dbt` script beside this Python."""
+    script = Path(sys.executable).parent / "dbt"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "dbt.cli.main"]

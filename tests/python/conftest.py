@@ -11,6 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from extract.paths import dbt_command
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -39,7 +41,7 @@ def run_dbt(*args: str, db: Path, tmp: Path, vars: str | None = None,
         "DBT_LOG_PATH": str(tmp / "logs"),
         "TELEMETRY_TEMP_DIR": str(tmp / "spill"),
     }
-    cmd = [sys.executable, "-m", "dbt.cli.main", *args, "--project-dir", str(project_dir),
+    cmd = [*dbt_command(), *args, "--project-dir", str(project_dir),
            "--profiles-dir", str(project_dir)]
     if vars:
         cmd += ["--vars", vars]
