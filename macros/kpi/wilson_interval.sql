@@ -3,11 +3,12 @@
     centre = (p + z²/2n) / (1 + z²/n),
     margin = z·√(p(1−p)/n + z²/4n²) / (1 + z²/n),
     low = centre − margin, high = centre + margin.
-    Null when n is 0 or null. At 0 failures the formula's low bound is exactly 0 and at n
-    failures its high bound is exactly 1: those are returned as 0 and 1 so floating-point
-    noise cannot put the bound on the wrong side of the rate. -#}
+    Null when n is 0 or null. Failures above n (failure events whose start fell before the
+    window) count as n, so the interval is always defined. At 0 failures the formula's low
+    bound is exactly 0 and at n failures its high bound is exactly 1: those are returned as
+    0 and 1 so floating-point noise cannot put the bound on the wrong side of the rate. -#}
 {% macro wilson_interval_bound(failures, n, side, z=1.96) -%}
-    {%- set p = '(cast(' ~ failures ~ ' as double) / (' ~ n ~ '))' -%}
+    {%- set p = '(cast(least(' ~ failures ~ ', ' ~ n ~ ') as double) / (' ~ n ~ '))' -%}
     {%- set z2 = '(' ~ z ~ ' * ' ~ z ~ ')' -%}
     {%- set centre = '((' ~ p ~ ' + ' ~ z2 ~ ' / (2.0 * (' ~ n ~ '))) / (1.0 + ' ~ z2 ~ ' / (' ~ n ~ ')))' -%}
     {%- set margin = '(' ~ z ~ ' * sqrt(' ~ p ~ ' * (1.0 - ' ~ p ~ ') / (' ~ n ~ ') + ' ~ z2
