@@ -54,7 +54,8 @@ by_convention as (
 
 actions_with_outcomes as (
 
-    select action from taxonomy where event_role in ('success', 'failure', 'outcome')
+    select action from taxonomy
+    where event_role in ('success', 'failure', 'outcome')
     union
     select by_convention.action
     from by_convention

@@ -24,15 +24,16 @@ with lifecycle_events as (
         events.os_name,
         events.os_version,
         events.failure_class,
-        events.issue_bucket
+        events.issue_bucket,
+        -- actions without any start are one-event lifecycles
+        coalesce(
+            max(case when events.event_role = 'start' then 1 else 0 end)
+                over (partition by events.action)
+            = 1,
+            false
+        ) as action_has_starts
     from {{ ref('fct_events') }} as events
     where events.event_role in ('start', 'success', 'failure')
-
-),
-
-actions_with_starts as (
-
-    select distinct action from lifecycle_events where event_role = 'start'
 
 ),
 
@@ -48,13 +49,15 @@ sequenced as (
             rows between unbounded preceding and current row
         ) as segment
     from lifecycle_events
-    where action in (select action from actions_with_starts)
+    where action_has_starts
 
 ),
 
 starts as (
 
-    select * from sequenced where event_role = 'start'
+    select *
+    from sequenced
+    where event_role = 'start'
 
 ),
 
@@ -81,7 +84,8 @@ paired_outcomes as (
         on outcomes.action = starts.action
         and outcomes.pairing_key = starts.pairing_key
         and outcomes.segment = starts.segment
-    where outcomes.outcome_rank = 1
+    where
+        outcomes.outcome_rank = 1
         and outcomes.event_ts <= {{ dbt.dateadd('hour', timeout_hours, 'starts.event_ts') }}
 
 ),
@@ -103,7 +107,7 @@ started_attempts as (
             else 'abandoned'
         end as attempt_outcome,
         false as is_orphan,
-        {{ dbt.datediff('starts.event_ts', 'outcomes.event_ts', 'second') }} as duration_seconds,
+        {{ dbt.datediff('starts.event_ts', 'outcomes.event_ts', 'second') }} as duration_seconds,  -- noqa: LT05
         outcomes.failure_class,
         outcomes.issue_bucket,
         starts.app_version,
@@ -123,7 +127,9 @@ started_attempts as (
 unpaired_outcomes as (
 
     -- orphans: outcomes of actions with starts that closed no start
-    select outcomes.*, true as is_orphan
+    select
+        outcomes.*,
+        true as is_orphan
     from outcomes
     left join paired_outcomes
         on outcomes.event_id = paired_outcomes.outcome_event_id
@@ -138,7 +144,7 @@ unpaired_outcomes as (
         cast(null as bigint) as outcome_rank,
         false as is_orphan
     from lifecycle_events
-    where lifecycle_events.action not in (select action from actions_with_starts)
+    where not lifecycle_events.action_has_starts
 
 ),
 
