@@ -25,6 +25,7 @@ with lifecycle_events as (
         events.os_version,
         events.failure_class,
         events.issue_bucket,
+        event_names.name_role,
         -- actions without any start are one-event lifecycles
         coalesce(
             max(case when events.event_role = 'start' then 1 else 0 end)
@@ -33,6 +34,8 @@ with lifecycle_events as (
             false
         ) as action_has_starts
     from {{ ref('fct_events') }} as events
+    inner join {{ ref('int_event_names_classified') }} as event_names
+        on events.event_name = event_names.event_name
     where events.event_role in ('start', 'success', 'failure')
 
 ),
@@ -144,7 +147,7 @@ unpaired_outcomes as (
         cast(null as bigint) as outcome_rank,
         false as is_orphan
     from lifecycle_events
-    where not lifecycle_events.action_has_starts
+    where not lifecycle_events.action_has_starts and lifecycle_events.name_role = 'outcome'
 
 ),
 
