@@ -197,7 +197,12 @@ def land_paths(
     con = connect(db_path)
     try:
         for number, path in enumerate(files, start=1):
-            result = land_file(con, path)
+            try:
+                result = land_file(con, path)
+            except duckdb.Error as exc:
+                raise UserError(
+                    f"{path}: could not land it ({_first_line(exc)}); files before it are landed"
+                ) from None
             report.files.append(result)
             echo(_file_line(result, number, len(files)))
     finally:
@@ -210,7 +215,7 @@ def land_file(con: duckdb.DuckDBPyConnection, path: Path) -> FileResult:
     checksum = file_checksum(path)
     source = str(path.resolve())
     already = con.execute(
-        "select 1 from raw.landed_files where file_checksum = ?", [checksum]
+        f"select 1 from raw.landed_files where file_checksum = {_lit(checksum)}"
     ).fetchone()
     if already:
         return FileResult(path, checksum, "already landed")
@@ -247,25 +252,23 @@ def _land_csv(con: duckdb.DuckDBPyConnection, path: Path, source: str, checksum:
             f"{path}: no `timestamp` column in the header line "
             f"(found: {', '.join(header[:8]) or 'nothing'}); is this an Aptabase export?"
         )
-    # Every header column is read as text under a unique name; known ones are kept.
-    read_names = [f"c{i}" for i in range(len(header))]
-    columns = {name: "VARCHAR" for name in read_names}
-    header_text = ",".join(f'"{h}"' for h in header)
+    # Every header column is read as text under a unique name; known ones are kept. The
+    # line ending is left to DuckDB: `\n` and Windows' `\r\n` both read.
     con.execute(
         "drop table if exists _landing; drop table if exists _rejects;"
         " drop table if exists _reject_scans"
     )
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header))) + "}"
     con.execute(
-        """
+        f"""
         create temp table _landing as
         select * from read_csv(
-            ?, auto_detect = false, header = false, skip = 1, columns = ?,
-            delim = ',', quote = '"', escape = '"', new_line = '\\n',
+            {_lit(str(path))}, auto_detect = false, header = false, skip = 1,
+            columns = {columns}, delim = ',', quote = '"', escape = '"',
             strict_mode = true, store_rejects = true,
             rejects_table = '_rejects', rejects_scan = '_reject_scans'
         )
-        """,
-        [str(path), columns],
+        """
     )
     # rowid follows file order; rejected lines are missing from it, so accepted row k is
     # the k-th line (after the header) that was not rejected.
@@ -278,27 +281,25 @@ def _land_csv(con: duckdb.DuckDBPyConnection, path: Path, source: str, checksum:
     )
     rejected_lines = con.execute("select count(distinct line) from _rejects").fetchone()[0]
     if rejected_lines:
-        line_map = """
+        line_map = f"""
             with accepted_lines as (
                 select line, row_number() over (order by line) - 1 as ord
-                from generate_series(2, (select count(*) from _landing) + ? + 1) as s (line)
+                from generate_series(2, (select count(*) from _landing) + {rejected_lines} + 1) as s (line)
                 where line not in (select line from _rejects)
             )
             select l.*, a.line as _line
             from (select rowid - min(rowid) over () as _ord, * from _landing) as l
             join accepted_lines as a on a.ord = l._ord
         """
-        params: list[object] = [rejected_lines]
+
     else:
         line_map = "select *, rowid - min(rowid) over () + 2 as _line from _landing"
-        params = []
     con.execute(
         f"""
         create temp table _parsed as
         select {selected}, _line, ({is_header}) as _is_header
         from ({line_map})
-        """,
-        params,
+        """
     )
     # One row per rejected line (DuckDB may report several errors for one line).
     con.execute(
@@ -315,7 +316,7 @@ def _land_csv(con: duckdb.DuckDBPyConnection, path: Path, source: str, checksum:
 
 def _land_parquet(con: duckdb.DuckDBPyConnection, path: Path, source: str, checksum: str) -> FileResult:
     try:
-        described = con.execute("describe select * from read_parquet(?)", [str(path)]).fetchall()
+        described = con.execute(f"describe select * from read_parquet({_lit(str(path))})").fetchall()
     except duckdb.Error as exc:
         raise UserError(f"{path}: not a readable Parquet file ({_first_line(exc)})") from None
     names = {row[0].lower(): (row[0], row[1]) for row in described}
@@ -336,9 +337,8 @@ def _land_parquet(con: duckdb.DuckDBPyConnection, path: Path, source: str, check
         f"""
         create temp table _parsed as
         select {selected}, file_row_number + 1 as _line, false as _is_header
-        from read_parquet(?, file_row_number = true)
-        """,
-        [str(path)],
+        from read_parquet({_lit(str(path))}, file_row_number = true)
+        """
     )
     con.execute(
         "create or replace temp table _rejected (_line bigint, reason varchar, raw_text varchar)"
@@ -410,24 +410,23 @@ def _finish(
         con.execute(
             f"""
             insert into raw.events
-            select {cols}, ?, _line, ?, now()::timestamp
+            select {cols}, {_lit(source)}, _line, {_lit(checksum)}, now()::timestamp
             from _parsed
             where not _is_header and try_cast("timestamp" as timestamp) is not null
-            """,
-            [source, checksum],
+            """
         )
         con.execute(
             f"""
             insert into raw.rejected_rows
-            select ?, ?, _line, reason, raw_text, now()::timestamp from _rejected
+            select {_lit(source)}, {_lit(checksum)}, _line, reason, raw_text, now()::timestamp
+            from _rejected
             union all
-            select ?, ?, _line,
+            select {_lit(source)}, {_lit(checksum)}, _line,
                 'BAD TIMESTAMP: ' || coalesce('"' || "timestamp" || '"', 'empty'),
                 concat_ws(',', {cols}), now()::timestamp
             from _parsed
             where not _is_header and try_cast("timestamp" as timestamp) is null
-            """,
-            [source, checksum, source, checksum],
+            """
         )
         _record_file(con, path, source, checksum, kind, header, result)
         con.execute("commit")
@@ -450,25 +449,29 @@ def _record_file(
     header: list[str],
     result: FileResult,
 ) -> None:
-    con.execute(
-        "insert into raw.landed_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::timestamp)",
-        [
-            checksum,
-            source,
-            kind,
-            ",".join(header),
+    texts = ", ".join(_lit(v) for v in (checksum, source, kind, ",".join(header)))
+    counts = ", ".join(
+        str(int(v))
+        for v in (
             path.stat().st_size,
             result.lines_read,
             result.header_lines,
             result.rows_landed,
             result.duplicates,
             result.rejected,
-        ],
+        )
     )
+    con.execute(f"insert into raw.landed_files values ({texts}, {counts}, now()::timestamp)")
 
 
 def _sql_str(value: str) -> str:
     return value.replace("'", "''")
+
+
+def _lit(value: str) -> str:
+    """A SQL string literal. (Literals, not bound parameters: binding one makes DuckDB's
+    Python client import pandas, seconds of start-up for every `telemetry land`.)"""
+    return "'" + _sql_str(value) + "'"
 
 
 def _first_line(exc: BaseException) -> str:

@@ -219,3 +219,16 @@ def test_staging_holds_each_event_once_with_props_repaired(tmp_path, db):
     assert rows[1][:3] == ("u2", "sess-u2", 2)
     assert rows[1][3] == "Path is not a file: 'C:\\Users\\José\\Videos'"
     assert rows[1][4] is False
+
+
+def test_windows_line_endings(tmp_path, db):
+    """pandas on Windows writes `\\r\\n`: the values must not keep the `\\r`."""
+    f = tmp_path / "windows.csv"
+    f.write_bytes(
+        (HEADER8 + "\r\n" + "2026-02-01 10:00:00,app_started,u1,3.0.9,Windows,10,,\r\n"
+         + '2026-02-01 10:00:01,app_started,u2,3.0.9,Windows,10,"{""a"":""b""}",\r\n').encode()
+    )
+    out = land(db, f)
+    assert "3 lines read = 1 header lines + 2 rows landed + 0 rejected" in out
+    assert query(db, "select user_id, os_version, string_props from raw.events order by 1") == [
+        ("u1", "10", None), ("u2", "10", '{"a":"b"}')]
