@@ -38,37 +38,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from extract.errors import UserError
-
-#: The 16 columns of Aptabase's CSVWithNames export, in export order.
-EXPORT_COLUMNS: tuple[str, ...] = (
-    "timestamp",
-    "user_id",
-    "session_id",
-    "event_name",
-    "string_props",
-    "numeric_props",
-    "os_name",
-    "os_version",
-    "locale",
-    "app_version",
-    "app_build_number",
-    "engine_name",
-    "engine_version",
-    "country_code",
-    "country_name",
-    "region_name",
-)
-#: The 8 columns that identify an event, in the order pandas-rewritten files keep them.
-CORE_COLUMNS: tuple[str, ...] = (
-    "timestamp",
-    "event_name",
-    "user_id",
-    "app_version",
-    "os_name",
-    "os_version",
-    "string_props",
-    "numeric_props",
-)
+from extract.land import CORE_COLUMNS, EXPORT_COLUMNS
 
 DEFAULT_END_DATE = date(2026, 2, 15)
 DEFAULT_DAYS = 7
