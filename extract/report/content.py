@@ -1,0 +1,924 @@
+"""What a report says: the seed's checklist ("Output Expectations") as sections, written
+from the rows of the report analyses. This module picks and words numbers; every number
+comes from an analysis (and so from the marts), none is computed here.
+
+Sections, in order: Scope, Key findings, Headline rates, Users, Events and versions,
+Breakdowns, Action lifecycle, Daily trend, Top issue buckets, Repeated failures, Release
+health, Prioritized fix suggestions (last).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from extract.report.data import ReportData, Row
+from extract.report.document import (
+    DASH,
+    Bullets,
+    Chart,
+    Code,
+    Document,
+    Inline,
+    Note,
+    Paragraph,
+    Rich,
+    Section,
+    Strong,
+    Subheading,
+    Table,
+    count,
+    day,
+    interval,
+    is_missing,
+    one_line,
+    pct,
+    plural,
+    seconds,
+    timestamp,
+)
+
+DIMENSIONS: tuple[tuple[str, str], ...] = (
+    ("os_family", "OS family"),
+    ("os_name", "OS name"),
+    ("os_version", "OS version"),
+    ("app_version", "App version"),
+)
+#: Rows shown per breakdown table; the rest are counted in a line below it.
+BREAKDOWN_ROWS = 15
+BUCKET_ROWS = 10
+FIX_ROWS = 10
+USER_INPUT_FIX_ROWS = 5
+
+USER_DAYS_NOTE = (
+    "Aptabase user ids rotate daily (a salted hash of IP and user agent), so a user here is "
+    "a user-day: over a multi-day window one person active on three days counts three "
+    "times, in active, affected and happy users alike."
+)
+
+
+def build_document(data: ReportData, fmt: str = "md") -> Document:
+    scope_row = data.one("report_scope")
+    title = "Reliability report"
+    window = (
+        f"{timestamp(scope_row.get('window_start'))} → {timestamp(scope_row.get('window_end'))} UTC"
+        if scope_row.get("window_end") is not None
+        else "no events"
+    )
+    subtitle: Rich = [
+        "Aptabase telemetry, ",
+        Strong(window),
+        f" · app versions: {scope_row.get('version_filter') or 'all'}",
+    ]
+    sections = [scope_section(data, fmt)]
+    if not data.has_events:
+        sections.append(no_events_section(data))
+        return Document(title=title, subtitle=subtitle, sections=sections, empty=True)
+    sections += [
+        findings_section(data),
+        rates_section(data),
+        users_section(data),
+        events_section(data),
+        breakdowns_section(data),
+        lifecycle_section(data),
+        daily_section(data),
+        buckets_section(data),
+        repeats_section(data),
+        release_section(data),
+        fixes_section(data),
+    ]
+    return Document(title=title, subtitle=subtitle, sections=sections)
+
+
+# --------------------------------------------------------------------------- scope
+
+
+def _window_text(data: ReportData) -> str:
+    scope = data.scope
+    if scope.window_hours is None and scope.window_end is None:
+        return "all data in the warehouse"
+    end = f"--window-end {scope.window_end}" if scope.window_end else "the latest event"
+    if scope.window_hours is None:
+        return f"all data up to {end}"
+    return f"the last {plural(scope.window_hours, 'hour')}, ending at {end}"
+
+
+def scope_section(data: ReportData, fmt: str) -> Section:
+    row = data.one("report_scope")
+    summary = data.one("report_summary")
+    versions = data.table("report_app_versions")
+    dropped = [v for v in versions if not v.get("is_in_scope")]
+
+    filters: list[Inline] = [Strong("Filters:"), f" window: {_window_text(data)}; app versions: "]
+    if row.get("has_version_filter"):
+        filters.append(Code(str(row.get("version_filter"))))
+        if data.scope.app_versions:
+            filters.append(" (as listed)")
+        if data.scope.top_app_versions:
+            filters.append(" (the versions with the most events in the window)")
+        if dropped:
+            shown = ", ".join(
+                f"{v['app_version']} ({plural(v['window_events'], 'event')})" for v in dropped[:8]
+            )
+            more = f" and {len(dropped) - 8} more versions" if len(dropped) > 8 else ""
+            filters.append(f"; left out: {shown}{more}")
+    else:
+        filters.append("all")
+        filters.append(f" ({plural(len(versions), 'version')} in the window)")
+
+    if row.get("window_end") is None:
+        time_range = " none: the warehouse holds no events"
+    else:
+        time_range = (
+            f" {timestamp(row.get('window_start'))} → {timestamp(row.get('window_end'))}"
+            + (f" ({plural(row['window_hours'], 'hour')})" if row.get("window_hours") else "")
+        )
+    items: list[Rich] = [
+        [Strong("Time range (UTC):"), time_range],
+        filters,
+        [
+            Strong("Rows:"),
+            f" {count(summary.get('events'))} events in scope (unique events after "
+            f"de-duplication); the window holds {count(row.get('window_events'))} events of all "
+            f"versions; the warehouse holds {count(row.get('warehouse_events'))} events from "
+            f"{timestamp(row.get('warehouse_first_event'))} to "
+            f"{timestamp(row.get('warehouse_last_event'))} UTC",
+        ],
+        [
+            Strong("Active users:"),
+            f" {count(summary.get('active_users'))} distinct user ids (user-days, see Users)",
+        ],
+    ]
+    if summary.get("primary_action"):
+        items.append(
+            [
+                Strong("Primary workflow:"),
+                " ",
+                Code(str(summary["primary_action"])),
+                f" (the action with the most start events: {count(summary.get('primary_starts'))})",
+            ]
+        )
+    items.append(
+        [
+            Strong("Small samples:"),
+            f" groups with fewer than {data.scope.effective_min_sample} starts of the primary "
+            "workflow are flagged; their rates are shown with 95% Wilson intervals",
+        ]
+    )
+    items.append([Strong("Reproduce:"), " ", Code(data.scope.command_line(fmt))])
+    return Section("Scope", "scope", [Bullets(items)])
+
+
+def no_events_section(data: ReportData) -> Section:
+    row = data.one("report_scope")
+    versions = data.table("report_app_versions")
+    blocks: list[Any] = [
+        Paragraph(
+            [
+                Strong("No events"),
+                " in this window and filter: there is nothing to measure, so no rates, "
+                "breakdowns, buckets or fix suggestions.",
+            ]
+        )
+    ]
+    if not row.get("warehouse_events"):
+        blocks.append(
+            Paragraph(
+                [
+                    "The warehouse holds no events yet: land exports with ",
+                    Code("telemetry land"),
+                    ".",
+                ]
+            )
+        )
+    elif versions:
+        blocks.append(
+            Paragraph(
+                "App versions with events in the window: "
+                + ", ".join(f"{v['app_version']} ({count(v['window_events'])})" for v in versions)
+                + ". Choose among them with --app-versions or --top-app-versions."
+            )
+        )
+    else:
+        blocks.append(
+            Paragraph(
+                f"The window holds {count(row.get('window_events'))} events. The warehouse holds "
+                f"{count(row.get('warehouse_events'))} events from "
+                f"{timestamp(row.get('warehouse_first_event'))} to "
+                f"{timestamp(row.get('warehouse_last_event'))} UTC: widen --window-hours or "
+                "move --window-end."
+            )
+        )
+    return Section("No events", "no-events", blocks)
+
+
+# --------------------------------------------------------------------------- findings
+
+
+def _workflow_name(summary: Row) -> str:
+    return str(summary.get("primary_action") or "primary workflow")
+
+
+def findings_section(data: ReportData) -> Section:
+    summary = data.one("report_summary")
+    items: list[Rich] = []
+    action = summary.get("primary_action")
+    if action:
+        items.append(
+            [
+                Strong(f"{pct(summary.get('workflow_failure_rate'))} of {action} attempts failed"),
+                f" ({count(summary.get('primary_failures'))} failures / "
+                f"{count(summary.get('primary_starts'))} starts).",
+            ]
+        )
+    else:
+        items.append("No start events in scope: there is no workflow failure rate.")
+    user_input = summary_failures_of(data, "user_input")
+    items.append(
+        f"Raw error rate {pct(summary.get('raw_error_rate'))} "
+        f"({count(summary.get('failure_events'))} failure events / {count(summary.get('events'))} "
+        f"events); runtime-like error rate {pct(summary.get('runtime_error_rate'))} once "
+        f"{plural(user_input, 'user-input failure')} are set apart."
+    )
+    items.append(
+        f"{count(summary.get('affected_users'))} of {count(summary.get('active_users'))} users "
+        f"({pct(summary.get('affected_user_share'))}) hit at least one failure; "
+        f"{count(summary.get('happy_users'))} ({pct(summary.get('happy_user_share'))}) succeeded "
+        "without any failure (user-days)."
+    )
+    fixes = [f for f in data.table("report_fix_suggestions") if not f.get("is_user_input")]
+    if fixes:
+        top = fixes[0]
+        items.append(
+            [
+                "Top issue outside user input: ",
+                Strong(str(top["issue_bucket"])),
+                f" ({top.get('failure_class')}): {plural(top.get('affected_users'), 'user')}, "
+                f"{plural(top.get('failure_events'), 'failure event')}",
+            ]
+            + ([" in ", Code(str(top["likely_code_path"]))] if top.get("likely_code_path") else [])
+            + ["."]
+        )
+    risky = _riskiest(data, "os_name")
+    if risky is not None:
+        items.append(
+            f"Riskiest OS with enough sample (by the interval's lower bound): "
+            f"{risky['dimension_value']} at "
+            + interval(
+                risky["workflow_failure_rate"],
+                risky["workflow_failure_rate_low"],
+                risky["workflow_failure_rate_high"],
+            )
+            + f" against {pct(summary.get('workflow_failure_rate'))} overall."
+        )
+    elif action:
+        items.append(
+            f"No OS has {data.scope.effective_min_sample} or more {action} starts: OS risk "
+            "cannot be ranked reliably."
+        )
+    regressions = [r for r in data.table("report_release_health") if r.get("is_regression")]
+    if regressions:
+        items.append(
+            "Regression: "
+            + "; ".join(
+                f"{r['app_version']} fails more than {r.get('previous_app_version')} beyond both "
+                f"intervals ({pct(r.get('workflow_failure_rate'))})"
+                for r in regressions
+            )
+            + "."
+        )
+    elif len(data.table("report_release_health")) > 1:
+        items.append("No release regression between consecutive app versions in scope.")
+    repeat = data.one("report_repeat_failures")
+    if repeat.get("repeat_failing_users"):
+        items.append(
+            f"{plural(repeat.get('repeat_failing_users'), 'user')} failed more than once and "
+            f"produced {pct(repeat.get('repeat_failure_share'))} of failure events; the top 10 "
+            f"failing users produced {pct(repeat.get('top_10_failure_share'))}."
+        )
+    return Section("Key findings", "findings", [Bullets(items)])
+
+
+def summary_failures_of(data: ReportData, failure_class: str) -> int:
+    for row in data.table("report_failure_classes"):
+        if row.get("failure_class") == failure_class:
+            return int(row.get("failure_events") or 0)
+    return 0
+
+
+def _riskiest(data: ReportData, dimension: str) -> Row | None:
+    for row in data.table("report_breakdowns"):
+        if (
+            row.get("dimension") == dimension
+            and not row.get("small_sample")
+            and not is_missing(row.get("workflow_failure_rate_low"))
+        ):
+            return row
+    return None
+
+
+# --------------------------------------------------------------------------- rates, users
+
+
+def rates_section(data: ReportData) -> Section:
+    s = data.one("report_summary")
+    action = _workflow_name(s)
+    table = Table(
+        ["Metric", "Value", "From"],
+        [
+            [
+                "Raw error rate (all failure events / all events)",
+                pct(s.get("raw_error_rate")),
+                f"{count(s.get('failure_events'))} / {count(s.get('events'))}",
+            ],
+            [
+                "Runtime error rate (failures not of class user_input / all events)",
+                pct(s.get("runtime_error_rate")),
+                f"{count(s.get('runtime_failure_events'))} / {count(s.get('events'))}",
+            ],
+            [
+                ["Workflow failure rate (", Code(action), " failures / starts)"],
+                pct(s.get("workflow_failure_rate")),
+                f"{count(s.get('primary_failures'))} / {count(s.get('primary_starts'))}",
+            ],
+            ["Success events", count(s.get("success_events")), ""],
+        ],
+        ["l", "r", "r"],
+    )
+    classes = Table(
+        [
+            "Failure class",
+            "Counts as runtime",
+            "Failure events",
+            "Share of failures",
+            "Affected users",
+        ],
+        [
+            [
+                Code(str(r["failure_class"])),
+                "yes" if r.get("counts_as_runtime") else "no",
+                count(r.get("failure_events")),
+                pct(r.get("share_of_failures")),
+                count(r.get("affected_users")),
+            ]
+            for r in data.table("report_failure_classes")
+        ],
+        ["l", "l", "r", "r", "r"],
+    )
+    blocks: list[Any] = [table]
+    if data.table("report_failure_classes"):
+        blocks += [Subheading("Failure events by class"), classes]
+    blocks.append(
+        Note(
+            "The raw rate counts every failure event, including users' own input mistakes, and "
+            "a few users repeating one can dominate it. The runtime rate leaves out class "
+            "user_input (runtime, environment, upstream and unclassified remain): it is the "
+            "reliability signal."
+        )
+    )
+    return Section("Headline rates", "rates", blocks)
+
+
+def users_section(data: ReportData) -> Section:
+    s = data.one("report_summary")
+    table = Table(
+        ["Users", "Count", "Share of active users"],
+        [
+            [
+                "Active users (distinct user ids)",
+                count(s.get("active_users")),
+                pct(1.0 if s.get("active_users") else None),
+            ],
+            [
+                "Affected users (at least one failure event)",
+                count(s.get("affected_users")),
+                pct(s.get("affected_user_share")),
+            ],
+            [
+                "Happy users (a success event and no failure event)",
+                count(s.get("happy_users")),
+                pct(s.get("happy_user_share")),
+            ],
+        ],
+        ["l", "r", "r"],
+    )
+    return Section("Users", "users", [table, Note(USER_DAYS_NOTE)])
+
+
+# --------------------------------------------------------------------------- events
+
+
+def events_section(data: ReportData) -> Section:
+    events = Table(
+        ["Event", "Roles", "Events", "Share of events", "Users"],
+        [
+            [
+                Code(str(r["event_name"])),
+                str(r.get("event_roles") or DASH),
+                count(r.get("events")),
+                pct(r.get("share_of_events")),
+                count(r.get("active_users")),
+            ]
+            for r in data.table("report_event_counts")
+        ],
+        ["l", "l", "r", "r", "r"],
+    )
+    versions_rows = data.table("report_app_versions")
+    kept = sum(1 for v in versions_rows if v.get("is_in_scope"))
+    versions = Table(
+        ["App version", "Events in the window", "In scope", "Events in scope", "Active users"],
+        [
+            [
+                str(v["app_version"]),
+                count(v.get("window_events")),
+                "yes" if v.get("is_in_scope") else "no",
+                count(v.get("scope_events")) if v.get("is_in_scope") else DASH,
+                count(v.get("active_users")) if v.get("is_in_scope") else DASH,
+            ]
+            for v in versions_rows
+        ],
+        ["l", "r", "l", "r", "r"],
+    )
+    return Section(
+        "Events and versions",
+        "events",
+        [
+            Subheading(
+                f"Event counts by name ({plural(len(data.table('report_event_counts')), 'event name')})"
+            ),
+            events,
+            Subheading(
+                f"Version counts ({plural(len(versions_rows), 'app version')} in the window, "
+                f"{kept} in scope)"
+            ),
+            versions,
+        ],
+    )
+
+
+# --------------------------------------------------------------------------- breakdowns
+
+
+def breakdowns_section(data: ReportData) -> Section:
+    s = data.one("report_summary")
+    action = _workflow_name(s)
+    min_sample = data.scope.effective_min_sample
+    rows = data.table("report_breakdowns")
+    blocks: list[Any] = [
+        Paragraph(
+            [
+                "Riskiest first: ranked by the lower bound of the 95% Wilson interval of the ",
+                Code(action),
+                f" failure rate, never by the raw rate of a small group. "
+                f'"small" = fewer than {min_sample} starts.',
+            ]
+        )
+    ]
+    for dimension, label in DIMENSIONS:
+        dim_rows = [r for r in rows if r.get("dimension") == dimension]
+        blocks.append(Subheading(f"By {label}"))
+        if not dim_rows:
+            blocks.append(Paragraph("No rows."))
+            continue
+        shown = dim_rows[:BREAKDOWN_ROWS]
+        blocks.append(
+            Table(
+                [
+                    label,
+                    "Events",
+                    "Failure events",
+                    "Raw error rate",
+                    "Users",
+                    "Affected users",
+                    "Starts",
+                    "Failures",
+                    "Workflow failure rate (95% CI)",
+                    "Sample",
+                ],
+                [
+                    [
+                        str(r["dimension_value"]),
+                        count(r.get("events")),
+                        count(r.get("failure_events")),
+                        pct(r.get("raw_error_rate")),
+                        count(r.get("active_users")),
+                        f"{count(r.get('affected_users'))} ({pct(r.get('affected_user_share'))})",
+                        count(r.get("primary_starts")),
+                        count(r.get("primary_failures")),
+                        interval(
+                            r.get("workflow_failure_rate"),
+                            r.get("workflow_failure_rate_low"),
+                            r.get("workflow_failure_rate_high"),
+                        ),
+                        "small" if r.get("small_sample") else "ok",
+                    ]
+                    for r in shown
+                ],
+                ["l", "r", "r", "r", "r", "r", "r", "r", "r", "l"],
+            )
+        )
+        if len(dim_rows) > len(shown):
+            rest = dim_rows[len(shown) :]
+            blocks.append(
+                Paragraph(
+                    f"{plural(len(rest), 'more value')} not shown (lower risk): "
+                    f"{count(sum(int(r.get('events') or 0) for r in rest))} events, "
+                    f"{count(sum(int(r.get('primary_failures') or 0) for r in rest))} failures."
+                )
+            )
+        if dimension == "os_name":
+            chart_rows = [r for r in dim_rows if r.get("primary_starts")]
+            blocks.append(
+                Chart(
+                    "os",
+                    f"{action} failure rate by OS name, with 95% Wilson intervals",
+                    chart_rows,
+                    {"overall": s.get("workflow_failure_rate")},
+                )
+            )
+    return Section("Breakdowns", "breakdowns", blocks)
+
+
+# --------------------------------------------------------------------------- lifecycle, daily
+
+
+def lifecycle_section(data: ReportData) -> Section:
+    rows = data.table("report_action_lifecycle")
+    if not rows:
+        return Section("Action lifecycle", "lifecycle", [Paragraph("No action attempts in scope.")])
+    table = Table(
+        [
+            "Action",
+            "Attempts",
+            "Starts",
+            "Succeeded",
+            "Failed",
+            "Abandoned",
+            "Outcomes without a start",
+            "Failure rate of starts (95% CI)",
+            "Median duration",
+        ],
+        [
+            [
+                Code(str(r["action"])),
+                count(r.get("attempts")),
+                count(r.get("starts")),
+                count(r.get("successes")),
+                count(r.get("failures")),
+                count(r.get("abandoned")),
+                count(r.get("orphans")),
+                interval(
+                    r.get("failure_rate"), r.get("failure_rate_low"), r.get("failure_rate_high")
+                )
+                + (" (small)" if r.get("small_sample") and r.get("starts") else ""),
+                seconds(r.get("median_duration_seconds")),
+            ]
+            for r in rows
+        ],
+        ["l", "r", "r", "r", "r", "r", "r", "r", "r"],
+    )
+    return Section(
+        "Action lifecycle",
+        "lifecycle",
+        [
+            table,
+            Note(
+                "Each start is paired with its outcome; abandoned = no outcome within the "
+                "timeout. Actions without starts (one-event lifecycles, infrastructure "
+                "failures) only have outcomes."
+            ),
+        ],
+    )
+
+
+def daily_section(data: ReportData) -> Section:
+    rows = data.table("report_daily")
+    s = data.one("report_summary")
+    table = Table(
+        [
+            "Day (UTC)",
+            "Events",
+            "Users",
+            "Affected users",
+            "Raw error rate",
+            "Runtime error rate",
+            "Workflow failure rate",
+            "Starts",
+        ],
+        [
+            [
+                day(r["event_date"]) + (" (partial)" if r.get("is_partial_day") else ""),
+                count(r.get("events")),
+                count(r.get("active_users")),
+                count(r.get("affected_users")),
+                pct(r.get("raw_error_rate")),
+                pct(r.get("runtime_error_rate")),
+                pct(r.get("workflow_failure_rate")),
+                count(r.get("primary_starts")),
+            ]
+            for r in rows
+        ],
+        ["l", "r", "r", "r", "r", "r", "r", "r"],
+    )
+    return Section(
+        "Daily trend",
+        "daily",
+        [
+            table,
+            Chart(
+                "daily",
+                "Raw, runtime and workflow failure rate per UTC day",
+                rows,
+                {"action": _workflow_name(s)},
+            ),
+            Note("Partial days are cut by the window: their rates rest on fewer events."),
+        ],
+    )
+
+
+# --------------------------------------------------------------------------- buckets
+
+
+def buckets_section(data: ReportData) -> Section:
+    rows = data.table("report_issue_buckets")
+    if not rows:
+        return Section(
+            "Top issue buckets",
+            "buckets",
+            [
+                Paragraph("No failures in scope."),
+                Chart("pareto", "Issue buckets by failure events (Pareto)", []),
+            ],
+        )
+    shown = rows[:BUCKET_ROWS]
+    table = Table(
+        [
+            "#",
+            "Bucket",
+            "Class",
+            "Failure events",
+            "Share of failures",
+            "Affected users",
+            "App versions",
+            "OS",
+            "Example (redacted)",
+        ],
+        [
+            [
+                count(r.get("bucket_rank")),
+                str(r["issue_bucket"]),
+                Code(str(r.get("failure_class") or "unclassified")),
+                count(r.get("failure_events")),
+                pct(r.get("share_of_failures")),
+                count(r.get("affected_users")),
+                str(r.get("app_versions") or DASH),
+                str(r.get("os_families") or DASH),
+                [Code(one_line(r["example_message_redacted"]))]
+                if r.get("example_message_redacted")
+                else "(no message)",
+            ]
+            for r in shown
+        ],
+        ["r", "l", "l", "r", "r", "r", "l", "l", "l"],
+    )
+    blocks: list[Any] = [table]
+    if len(rows) > len(shown):
+        rest = rows[len(shown) :]
+        blocks.append(
+            Paragraph(
+                f"{plural(len(rest), 'more bucket')} not shown: "
+                f"{plural(sum(int(r.get('failure_events') or 0) for r in rest), 'failure event')}."
+            )
+        )
+    blocks.append(Chart("pareto", "Issue buckets by failure events (Pareto)", rows))
+    blocks.append(
+        Note(
+            [
+                "Examples are redacted: user names, paths, e-mails, ids and numbers are replaced "
+                "by placeholders such as ",
+                Code("<path>"),
+                " and ",
+                Code("<n>"),
+                ".",
+            ]
+        )
+    )
+    return Section("Top issue buckets", "buckets", blocks)
+
+
+# --------------------------------------------------------------------------- repeats
+
+
+def repeats_section(data: ReportData) -> Section:
+    r = data.one("report_repeat_failures")
+    failures = r.get("failure_events") or 0
+    if not failures:
+        return Section("Repeated failures", "repeats", [Paragraph("No failures in scope.")])
+    if not r.get("repeat_failing_users"):
+        return Section(
+            "Repeated failures",
+            "repeats",
+            [
+                Paragraph(
+                    [
+                        Strong("No repeats:"),
+                        f" each of the {plural(r.get('failing_users'), 'failing user')} failed once; "
+                        "the raw error volume is not driven by a few users.",
+                    ]
+                )
+            ],
+        )
+    callout: list[Inline] = [
+        Strong("A handful of users, much of the volume:"),
+        f" {count(r.get('repeat_failing_users'))} of {plural(r.get('failing_users'), 'failing user')} "
+        f"({pct(r.get('repeat_failing_user_share'))}) failed more than once "
+        f"and produced {count(r.get('repeat_failure_events'))} of {plural(failures, 'failure event')} "
+        f"({pct(r.get('repeat_failure_share'))}). "
+        f"The top 1% of failing users ({plural(r.get('top_1pct_users'), 'user')}) produced "
+        f"{count(r.get('top_1pct_failure_events'))} ({pct(r.get('top_1pct_failure_share'))}); "
+        f"the top 10 produced {count(r.get('top_10_failure_events'))} "
+        f"({pct(r.get('top_10_failure_share'))}). The most by one user: "
+        f"{count(r.get('max_user_failure_events'))}.",
+    ]
+    if r.get("repeat_user_input_failure_events"):
+        callout.append(
+            f" {count(r.get('repeat_user_input_failure_events'))} of the repeaters' failures "
+            "were their own input mistakes (class user_input)."
+        )
+    blocks: list[Any] = [Note(callout)]
+    users = data.table("report_repeat_failure_users")
+    if users:
+        blocks.append(Subheading("Users with the most failures (user-days, by rank)"))
+        blocks.append(
+            Table(
+                [
+                    "Rank",
+                    "Failure events",
+                    "Of them user_input",
+                    "Buckets",
+                    "Main bucket",
+                    "Share of failures",
+                    "Cumulative share",
+                ],
+                [
+                    [
+                        count(u.get("user_rank")),
+                        count(u.get("failure_events")),
+                        count(u.get("user_input_failure_events")),
+                        count(u.get("issue_buckets")),
+                        str(u.get("top_issue_bucket") or DASH),
+                        pct(u.get("share_of_failures")),
+                        pct(u.get("cumulative_share_of_failures")),
+                    ]
+                    for u in users
+                ],
+                ["r", "r", "r", "r", "l", "r", "r"],
+            )
+        )
+    return Section("Repeated failures", "repeats", blocks)
+
+
+# --------------------------------------------------------------------------- releases
+
+
+def release_section(data: ReportData) -> Section:
+    rows = data.table("report_release_health")
+    s = data.one("report_summary")
+    if not rows:
+        return Section(
+            "Release health",
+            "releases",
+            [
+                Paragraph("No events with an app version in scope."),
+                Chart("release", f"{_workflow_name(s)} failure rate by app version", []),
+            ],
+        )
+    table = Table(
+        [
+            "App version",
+            "Adoption",
+            "Users",
+            "Failure-free users",
+            "Starts",
+            "Workflow failure rate (95% CI)",
+            "Previous version",
+            "Regression",
+        ],
+        [
+            [
+                str(r["app_version"]),
+                pct(r.get("adoption")),
+                count(r.get("active_users")),
+                f"{count(r.get('failure_free_users'))} ({pct(r.get('failure_free_user_rate'))})",
+                count(r.get("primary_starts")) + (" (small)" if r.get("small_sample") else ""),
+                interval(
+                    r.get("workflow_failure_rate"),
+                    r.get("workflow_failure_rate_low"),
+                    r.get("workflow_failure_rate_high"),
+                ),
+                str(r.get("previous_app_version") or DASH),
+                [Strong("REGRESSION")] if r.get("is_regression") else "no",
+            ]
+            for r in rows
+        ],
+        ["l", "r", "r", "r", "r", "r", "l", "l"],
+    )
+    regressions = [r for r in rows if r.get("is_regression")]
+    verdict: Rich = (
+        [
+            Strong("Regressions: "),
+            ", ".join(
+                f"{r['app_version']} (vs {r.get('previous_app_version')})" for r in regressions
+            ),
+        ]
+        if regressions
+        else "No regressions: no version's interval lies wholly above the previous version's."
+    )
+    return Section(
+        "Release health",
+        "releases",
+        [
+            table,
+            Paragraph(verdict),
+            Chart(
+                "release",
+                f"{_workflow_name(s)} failure rate and failure-free users by app version",
+                rows,
+            ),
+            Note(
+                "Adoption = the version's share of active users; failure-free users = users "
+                "without any failure event (Sentry's crash-free users). A regression is flagged "
+                "when a version's Wilson lower bound exceeds the previous version's upper bound."
+            ),
+        ],
+    )
+
+
+# --------------------------------------------------------------------------- fixes
+
+
+def _fix_item(r: Row) -> Rich:
+    item: list[Inline] = [
+        Strong(str(r["issue_bucket"])),
+        f" ({r.get('failure_class') or 'unclassified'}): would spare "
+        f"{plural(r.get('affected_users'), 'affected user')} "
+        f"({pct(r.get('share_of_affected_users'))} of affected users) and "
+        f"{plural(r.get('failure_events'), 'failure event')} "
+        f"({pct(r.get('share_of_failures'))} of failures)",
+    ]
+    if r.get("os_families"):
+        item.append(f"; seen on {r['os_families']}")
+    if r.get("app_versions"):
+        item.append(f"; app versions {r['app_versions']}")
+    item.append(". Code path: ")
+    if r.get("likely_code_path"):
+        item.append(Code(str(r["likely_code_path"])))
+    else:
+        item.append("not known (no failure rule names this bucket)")
+    item.append(". Fix: ")
+    item.append(
+        str(r["fix_hint"]).rstrip(".") + "."
+        if r.get("fix_hint")
+        else "read the example messages of this bucket and add a rule for it to seeds/failure_rules.csv."
+    )
+    return item
+
+
+def fixes_section(data: ReportData) -> Section:
+    rows = data.table("report_fix_suggestions")
+    if not rows:
+        return Section(
+            "Prioritized fix suggestions",
+            "fixes",
+            [Paragraph("No failures in scope: nothing to fix.")],
+        )
+    runtime = [r for r in rows if not r.get("is_user_input")]
+    user_input = [r for r in rows if r.get("is_user_input")]
+    blocks: list[Any] = [
+        Paragraph(
+            "Ordered by the users each fix would spare (the bucket's affected users), buckets "
+            "outside class user_input first: those are the app's, the machine's or the "
+            "package's failures, not the user's."
+        )
+    ]
+    if runtime:
+        shown = runtime[:FIX_ROWS]
+        blocks.append(Bullets([_fix_item(r) for r in shown], ordered=True, start=1))
+        if len(runtime) > len(shown):
+            blocks.append(
+                Paragraph(
+                    f"{plural(len(runtime) - len(shown), 'more bucket')} outside user_input not listed."
+                )
+            )
+    else:
+        blocks.append(Paragraph("No failures outside class user_input."))
+    if user_input:
+        shown_ui = user_input[:USER_INPUT_FIX_ROWS]
+        blocks.append(Subheading("Then: user-input and UX gaps (class user_input)"))
+        blocks.append(
+            Bullets(
+                [_fix_item(r) for r in shown_ui],
+                ordered=True,
+                start=min(len(runtime), FIX_ROWS) + 1,
+            )
+        )
+    return Section("Prioritized fix suggestions", "fixes", blocks)

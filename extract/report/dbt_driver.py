@@ -1,0 +1,153 @@
+"""Run dbt for one report, in its own process: parse once, build the KPI marts, compile the
+report analyses, and describe what happens as JSON lines on stdout.
+
+    python -m extract.report.dbt_driver SPEC_JSON
+
+SPEC_JSON holds `project_dir`, `target_path`, `log_path`, `vars` (dict), `select` (list of
+node selectors), `run_tests` (bool) and `analyses` (a path selector). One process and one
+parse serve both dbt commands (a second `dbt` process would parse the project again). The
+project is parsed without the report's vars, so dbt's partial parse stays valid from one
+report to the next; the vars are given to `build` and `compile`, which render every node
+with them.
+
+Lines written (one JSON object each):
+    {"event": "step", "step": "parse" | "build" | "compile"}
+    {"event": "node", "index": 3, "total": 84, "resource_type": "model", "name": ...,
+     "status": "success", "seconds": 0.12}
+    {"event": "failed", "step": ..., "error": ..., "nodes": [{"name", "resource_type",
+     "path", "status", "message"}]}
+    {"event": "done", "analyses": {"report_summary": "select ...", ...}}
+dbt's own console output is switched off; its debug log goes to `log_path`. Anything else
+printed to stdout is moved to stderr so the protocol stays clean.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any, TextIO
+
+FAILED_STATUSES = {"error", "fail", "runtime error"}
+RESULT_EVENTS = {"LogModelResult", "LogSeedResult", "LogTestResult", "LogNodeResult"}
+
+
+class Protocol:
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def send(self, **message: Any) -> None:
+        self._stream.write(json.dumps(message, default=str) + "\n")
+        self._stream.flush()
+
+
+def main(argv: list[str]) -> int:
+    spec = json.loads(argv[0])
+    # The protocol owns the real stdout; everything else that writes to fd 1 goes to stderr.
+    protocol = Protocol(os.fdopen(os.dup(1), "w", encoding="utf-8"))
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+
+    from dbt.cli.main import dbtRunner  # slow import: after the protocol is up
+
+    common = [
+        "--project-dir",
+        spec["project_dir"],
+        "--profiles-dir",
+        spec["project_dir"],
+        "--target-path",
+        spec["target_path"],
+        "--log-path",
+        spec["log_path"],
+        "--log-level",
+        "none",
+        "--log-level-file",
+        "debug",
+        "--no-use-colors",
+    ]
+    dbt_vars = ["--vars", json.dumps(spec["vars"])]
+
+    def on_event(event: Any) -> None:
+        name = event.info.name
+        if name not in RESULT_EVENTS:
+            return
+        data = event.data
+        node = data.node_info
+        total = getattr(data, "total", 0) or getattr(data, "num_models", 0)
+        protocol.send(
+            event="node",
+            index=int(getattr(data, "index", 0)),
+            total=int(total),
+            resource_type=node.resource_type,
+            name=node.node_name,
+            status=str(data.status),
+            seconds=round(float(getattr(data, "execution_time", 0.0)), 2),
+        )
+
+    protocol.send(event="step", step="parse")
+    parsed = dbtRunner().invoke(["parse", *common])
+    if not parsed.success:
+        protocol.send(event="failed", step="parse", error=_exception_text(parsed), nodes=[])
+        return 1
+    manifest = parsed.result
+
+    protocol.send(event="step", step="build")
+    build_args = ["build", *common, *dbt_vars, "--select", *spec["select"]]
+    build_args += ["--exclude-resource-type", "unit_test"]
+    if not spec.get("run_tests", True):
+        build_args += ["--exclude-resource-type", "test"]
+    built = dbtRunner(manifest=manifest, callbacks=[on_event]).invoke(build_args)
+    if not built.success:
+        protocol.send(
+            event="failed", step="build", error=_exception_text(built), nodes=_failed_nodes(built)
+        )
+        return 1
+
+    protocol.send(event="step", step="compile")
+    compiled = dbtRunner(manifest=manifest).invoke(
+        ["compile", *common, *dbt_vars, "--select", spec["analyses"]]
+    )
+    if not compiled.success:
+        protocol.send(
+            event="failed",
+            step="compile",
+            error=_exception_text(compiled),
+            nodes=_failed_nodes(compiled),
+        )
+        return 1
+    analyses = {
+        result.node.name: result.node.compiled_code
+        for result in compiled.result.results
+        if result.node.resource_type == "analysis"
+    }
+    protocol.send(event="done", analyses=analyses)
+    return 0
+
+
+def _exception_text(result: Any) -> str:
+    exception = getattr(result, "exception", None)
+    return str(exception) if exception is not None else ""
+
+
+def _failed_nodes(result: Any) -> list[dict[str, str]]:
+    run = getattr(result, "result", None)
+    nodes = []
+    for item in getattr(run, "results", None) or []:
+        status = str(getattr(item.status, "value", item.status))
+        if status not in FAILED_STATUSES:
+            continue
+        node = item.node
+        nodes.append(
+            {
+                "name": node.name,
+                "resource_type": str(getattr(node.resource_type, "value", node.resource_type)),
+                "path": getattr(node, "original_file_path", "") or "",
+                "status": status,
+                "message": item.message or "",
+            }
+        )
+    return nodes
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,695 @@
+"""`telemetry report` end to end: land a tiny hand-written export, run the report as a user
+would (a subprocess of the CLI, dbt and all), and check the numbers section by section;
+the HTML opens in headless Chromium with every chart drawn and no console error.
+
+The fixture (32 events, 7 users, two UTC days) is small enough to count by hand:
+
+    user  day    version  OS                    events
+    U6    03-01  3.0.10   Windows 10.0.19045    app, start, success, start,
+                                                failed (file not found: user_input)
+    U7    03-01  3.0.9    Ubuntu 22.04          app, start, failed (sona connection: runtime)
+    U1    03-02  3.1.0    Windows 10.0.19045    app, start, success, start, success
+    U2    03-02  3.1.0    Windows 10.0.22631    app, start, failed (sona connection), start, success
+    U3    03-02  3.0.10   Ubuntu 22.04          app, sona_spawn_failed (GLIBCXX: environment),
+                                                start, failed (sona connection)
+    U4    03-02  3.1.0    macOS 14.5            app, (start, failed "No model selected") x 3 (user_input)
+    U5    03-02  3.0.10   macOS 14.5            app, start, success (last event: 03-02 12:00:00)
+
+All data: 32 events, 7 users, 8 failure events (25.0%), 4 of them user_input, so 4
+runtime-like (12.5%); 12 transcribe starts, 7 transcribe failures (58.3%); affected U2 U3 U4
+U6 U7 (5, 71.4%); happy U1 U5 (2, 28.6%). Buckets: sona connection failed 3 events / 3
+users, no model selected 3 / 1, input file not found 1 / 1, GLIBCXX 1 / 1. Repeaters: U4
+(3) and U3 (2): 2 of 5 failing users, 5 of 8 failure events (62.5%).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from extract.land import RAW_DDL, land_paths
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+BUNDLED_SAMPLE = REPO_ROOT / "data" / "sample"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+HEADER = "timestamp,event_name,user_id,app_version,os_name,os_version,string_props,numeric_props\n"
+
+
+def _row(
+    ts: str,
+    event: str,
+    user: str,
+    version: str,
+    os_name: str,
+    os_version: str,
+    props: str,
+    numeric: str = "",
+) -> str:
+    string_props = '"' + props.replace('"', '""') + '"'
+    numeric_props = '"' + numeric.replace('"', '""') + '"' if numeric else ""
+    return f"{ts},{event},{user},{version},{os_name},{os_version},{string_props},{numeric_props}\n"
+
+
+def _commit(version: str) -> str:
+    return {"3.1.0": "e2a7f90", "3.0.10": "c81b5d2", "3.0.9": "9d03e6f"}[version]
+
+
+def _fixture_csv() -> str:
+    def app(ts, user, version, os_name, os_version):
+        return _row(
+            ts,
+            "app_started",
+            user,
+            version,
+            os_name,
+            os_version,
+            f'{{"vibe_commit":"{_commit(version)}"}}',
+        )
+
+    def start(ts, user, version, os_name, os_version):
+        return _row(
+            ts,
+            "transcribe_started",
+            user,
+            version,
+            os_name,
+            os_version,
+            f'{{"source":"home","vibe_commit":"{_commit(version)}"}}',
+        )
+
+    def success(ts, user, version, os_name, os_version):
+        return _row(
+            ts,
+            "transcribe_succeeded",
+            user,
+            version,
+            os_name,
+            os_version,
+            f'{{"source":"home","vibe_commit":"{_commit(version)}"}}',
+            '{"duration_seconds":60.0,"segments_count":10}',
+        )
+
+    def failed(ts, user, version, os_name, os_version, message):
+        return _row(
+            ts,
+            "transcribe_failed",
+            user,
+            version,
+            os_name,
+            os_version,
+            f'{{"error_message":"{message}","file_ext":"mp3","source":"home",'
+            f'"vibe_commit":"{_commit(version)}"}}',
+        )
+
+    win, win2, ubu, mac = (
+        ("Windows", "10.0.19045"),
+        ("Windows", "10.0.22631"),
+        ("Ubuntu", "22.04"),
+        ("macOS", "14.5"),
+    )
+    sona = "failed to send transcribe request to sona"
+    no_model = "No model selected. Please download or select a model first."
+    glibcxx = (
+        r"failed to read sona ready signal: EOF\n\nsona stderr: /tmp/.mount_vibeAB12/usr/bin/sona: "
+        r"/lib/x86_64-linux-gnu/libstdc++.so.6: version `GLIBCXX_3.4.32' not found"
+    )
+    rows = [
+        app("2026-03-01 08:00:00", "U6", "3.0.10", *win),
+        start("2026-03-01 08:01:00", "U6", "3.0.10", *win),
+        success("2026-03-01 08:05:00", "U6", "3.0.10", *win),
+        start("2026-03-01 08:10:00", "U6", "3.0.10", *win),
+        failed(
+            "2026-03-01 08:11:00",
+            "U6",
+            "3.0.10",
+            *win,
+            r"Audio file not found: C:\\Users\\jose\\Music\\talk.mp3",
+        ),
+        app("2026-03-01 09:00:00", "U7", "3.0.9", *ubu),
+        start("2026-03-01 09:01:00", "U7", "3.0.9", *ubu),
+        failed("2026-03-01 09:02:00", "U7", "3.0.9", *ubu, sona),
+        app("2026-03-02 09:00:00", "U1", "3.1.0", *win),
+        start("2026-03-02 09:01:00", "U1", "3.1.0", *win),
+        success("2026-03-02 09:02:00", "U1", "3.1.0", *win),
+        start("2026-03-02 09:10:00", "U1", "3.1.0", *win),
+        success("2026-03-02 09:11:00", "U1", "3.1.0", *win),
+        app("2026-03-02 09:00:30", "U2", "3.1.0", *win2),
+        start("2026-03-02 09:05:00", "U2", "3.1.0", *win2),
+        failed("2026-03-02 09:06:00", "U2", "3.1.0", *win2, sona),
+        start("2026-03-02 09:20:00", "U2", "3.1.0", *win2),
+        success("2026-03-02 09:21:00", "U2", "3.1.0", *win2),
+        app("2026-03-02 10:00:00", "U3", "3.0.10", *ubu),
+        _row(
+            "2026-03-02 10:00:05",
+            "sona_spawn_failed",
+            "U3",
+            "3.0.10",
+            *ubu,
+            f'{{"error_message":"{glibcxx}","vibe_commit":"c81b5d2"}}',
+        ),
+        start("2026-03-02 10:01:00", "U3", "3.0.10", *ubu),
+        failed("2026-03-02 10:02:00", "U3", "3.0.10", *ubu, sona),
+        app("2026-03-02 11:00:00", "U4", "3.1.0", *mac),
+        start("2026-03-02 11:01:00", "U4", "3.1.0", *mac),
+        failed("2026-03-02 11:02:00", "U4", "3.1.0", *mac, no_model),
+        start("2026-03-02 11:03:00", "U4", "3.1.0", *mac),
+        failed("2026-03-02 11:04:00", "U4", "3.1.0", *mac, no_model),
+        start("2026-03-02 11:05:00", "U4", "3.1.0", *mac),
+        failed("2026-03-02 11:06:00", "U4", "3.1.0", *mac, no_model),
+        app("2026-03-02 11:30:00", "U5", "3.0.10", *mac),
+        start("2026-03-02 11:31:00", "U5", "3.0.10", *mac),
+        success("2026-03-02 12:00:00", "U5", "3.0.10", *mac),
+    ]
+    return HEADER + "".join(rows)
+
+
+def wilson(failures: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """Wilson (1927), written out again here so the test does not trust the macro."""
+    p = failures / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    margin = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return max(0.0, centre - margin), min(1.0, centre + margin)
+
+
+def ci_text(failures: int, n: int) -> str:
+    low, high = wilson(failures, n)
+    return f"{100 * failures / n:.1f}% ({100 * low:.1f}–{100 * high:.1f}%)"
+
+
+def section(markdown: str, title: str) -> str:
+    """The text of one `## title` section (up to the next `## `)."""
+    match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", markdown, re.S | re.M)
+    assert match, f"section {title!r} missing from the report"
+    return match.group(1)
+
+
+def table_row(text: str, first_cell: str) -> list[str]:
+    """The cells of the Markdown table row whose first cell is `first_cell`."""
+    for line in text.splitlines():
+        if line.startswith("|"):
+            cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+            if cells and cells[0] == first_cell:
+                return cells
+    raise AssertionError(f"no table row starting with {first_cell!r} in:\n{text}")
+
+
+# --------------------------------------------------------------------------- running
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("report")
+
+
+@pytest.fixture(scope="module")
+def report_env(workdir: Path) -> dict[str, str]:
+    """The CLI's environment: dbt's report target inside the test folder, so tests never
+    touch the repo's target/ and the module's reports share dbt's partial parse."""
+    env = dict(os.environ)
+    env["DBT_TARGET_PATH"] = str(workdir / "target")
+    env.pop("TELEMETRY_DB", None)
+    return env
+
+
+def run_report(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "extract.cli", "report", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def warehouse(workdir: Path) -> Path:
+    csv_path = workdir / "fixture.csv"
+    csv_path.write_text(_fixture_csv(), encoding="utf-8")
+    db = workdir / "warehouse.duckdb"
+    land_paths([csv_path], db, echo=lambda line: None)
+    return db
+
+
+@pytest.fixture(scope="module")
+def fixture_report(warehouse: Path, report_env: dict[str, str]) -> tuple[str, str, str, str, list]:
+    """(markdown, stderr, warehouse sha256 before, after, the report database's marts) of
+    the all-data report, with the data tests and --min-sample 3 so some groups are not small."""
+    before = hashlib.sha256(warehouse.read_bytes()).hexdigest()
+    result = run_report(report_env, "--db", str(warehouse), "--min-sample", "3")
+    assert result.returncode == 0, result.stderr
+    after = hashlib.sha256(warehouse.read_bytes()).hexdigest()
+    report_db = Path(report_env["DBT_TARGET_PATH"]) / "report" / "report.duckdb"
+    with duckdb.connect(str(report_db), read_only=True) as con:
+        summary = con.execute(
+            "select events, active_users from marts.kpi_reliability_summary"
+        ).fetchall()
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        schemas = con.execute("select distinct schema_name from duckdb_tables()").fetchall()
+    return result.stdout, result.stderr, before, after, [summary, schemas]
+
+
+# --------------------------------------------------------------------------- the fixture
+
+
+def test_scope_states_time_range_filters_rows_and_users(fixture_report):
+    md = fixture_report[0]
+    scope = section(md, "Scope")
+    assert "**Time range (UTC):** 2026-03-01 08:00:00 → 2026-03-02 12:00:00" in scope
+    assert (
+        "**Filters:** window: all data in the warehouse; app versions: all (3 versions in the window)"
+        in scope
+    )
+    assert "**Rows:** 32 events in scope" in scope
+    assert "**Active users:** 7 distinct user ids" in scope
+    assert "**Primary workflow:** `transcribe`" in scope
+    assert "fewer than 3 starts" in scope
+    assert "`telemetry report --min-sample 3`" in scope
+
+
+def test_headline_rates_separate_raw_from_runtime(fixture_report):
+    rates = section(fixture_report[0], "Headline rates")
+    assert table_row(rates, "Raw error rate (all failure events / all events)")[1:] == [
+        "25.0%",
+        "8 / 32",
+    ]
+    assert table_row(rates, "Runtime error rate (failures not of class user_input / all events)")[
+        1:
+    ] == ["12.5%", "4 / 32"]
+    assert table_row(rates, "Workflow failure rate (`transcribe` failures / starts)")[1:] == [
+        "58.3%",
+        "7 / 12",
+    ]
+    assert table_row(rates, "Success events")[1] == "5"
+    assert table_row(rates, "`user_input`")[1:] == ["no", "4", "50.0%", "2"]
+    assert table_row(rates, "`runtime`")[1:] == ["yes", "3", "37.5%", "3"]
+    assert table_row(rates, "`environment`")[1:] == ["yes", "1", "12.5%", "1"]
+
+
+def test_users_affected_and_happy_with_shares_and_the_user_day_note(fixture_report):
+    users = section(fixture_report[0], "Users")
+    assert table_row(users, "Active users (distinct user ids)")[1] == "7"
+    assert table_row(users, "Affected users (at least one failure event)")[1:] == ["5", "71.4%"]
+    assert table_row(users, "Happy users (a success event and no failure event)")[1:] == [
+        "2",
+        "28.6%",
+    ]
+    assert "rotate daily" in users and "user-day" in users
+
+
+def test_event_counts_by_name_and_version_counts(fixture_report):
+    events = section(fixture_report[0], "Events and versions")
+    assert table_row(events, "`transcribe_started`")[1:] == ["start", "12", "37.5%", "7"]
+    assert table_row(events, "`transcribe_failed`")[1:3] == ["failure", "7"]
+    assert table_row(events, "`sona_spawn_failed`")[1:3] == ["failure", "1"]
+    assert table_row(events, "`app_started`")[1:3] == ["usage", "7"]
+    assert "3 app versions in the window, 3 in scope" in events
+    assert table_row(events, "3.1.0")[1:] == ["17", "yes", "17", "3"]
+    assert table_row(events, "3.0.10")[1:] == ["12", "yes", "12", "3"]
+    assert table_row(events, "3.0.9")[1:] == ["3", "yes", "3", "1"]
+
+
+def test_breakdowns_with_wilson_intervals_and_small_sample_flags(fixture_report):
+    breakdowns = section(fixture_report[0], "Breakdowns")
+    family = breakdowns.split("### By OS family")[1].split("### By OS name")[0]
+    # Windows: U1 U2 U6 = 15 events, 2 failures, 6 starts, 2 transcribe failures.
+    assert table_row(family, "Windows") == [
+        "Windows",
+        "15",
+        "2",
+        "13.3%",
+        "3",
+        "2 (66.7%)",
+        "6",
+        "2",
+        ci_text(2, 6),
+        "ok",
+    ]
+    # macOS: U4 U5 = 10 events; 4 starts, 3 failures.
+    assert table_row(family, "macOS")[6:] == ["4", "3", ci_text(3, 4), "ok"]
+    # Linux: U3 U7 = 2 starts (< 3): small sample, 2 failures of 2.
+    assert table_row(family, "Linux")[6:] == ["2", "2", ci_text(2, 2), "small"]
+    # Riskiest first: Linux's lower bound (34.2%) > macOS (30.1%) > Windows (9.7%).
+    order = [line.split("|")[1].strip() for line in family.splitlines() if line.startswith("| ")][
+        2:
+    ]
+    assert order == ["Linux", "macOS", "Windows"]
+    os_name = breakdowns.split("### By OS name")[1].split("### By OS version")[0]
+    assert table_row(os_name, "Ubuntu")[1] == "7"
+    os_version = breakdowns.split("### By OS version")[1].split("### By App version")[0]
+    assert table_row(os_version, "Windows 10.0.22631")[6:] == ["2", "1", ci_text(1, 2), "small"]
+    assert table_row(os_version, "Windows 10.0.19045")[6:] == ["4", "1", ci_text(1, 4), "ok"]
+    app_version = breakdowns.split("### By App version")[1]
+    assert table_row(app_version, "3.1.0")[6:] == ["7", "4", ci_text(4, 7), "ok"]
+    assert table_row(app_version, "3.0.9")[6:] == ["1", "1", ci_text(1, 1), "small"]
+
+
+def test_issue_buckets_with_class_events_users_and_a_redacted_example(fixture_report):
+    buckets = section(fixture_report[0], "Top issue buckets")
+    first = table_row(buckets, "1")
+    assert first[1:7] == [
+        "sona connection failed",
+        "`runtime`",
+        "3",
+        "37.5%",
+        "3",
+        "3.1.0, 3.0.10, 3.0.9",
+    ]
+    assert first[8] == "`failed to send transcribe request to sona`"
+    assert table_row(buckets, "2")[1:6] == ["no model selected", "`user_input`", "3", "37.5%", "1"]
+    not_found = table_row(buckets, "3")
+    assert not_found[1:3] == ["input file not found", "`user_input`"]
+    assert "<path>" in not_found[8] and "jose" not in not_found[8]
+    glibcxx = table_row(buckets, "4")
+    assert glibcxx[2] == "`environment`" and "GLIBCXX_3.4.32" in glibcxx[8]
+    assert "jose" not in fixture_report[0]
+
+
+def test_repeated_failure_call_out(fixture_report):
+    repeats = section(fixture_report[0], "Repeated failures")
+    assert (
+        "2 of 5 failing users (40.0%) failed more than once and produced 5 of 8 failure events "
+        "(62.5%)" in repeats
+    )
+    assert "The top 1% of failing users (1 user) produced 3 (37.5%)" in repeats
+    assert "3 of the repeaters' failures were their own input mistakes" in repeats
+    assert table_row(repeats, "1")[1:5] == ["3", "3", "1", "no model selected"]
+
+
+def test_release_health_and_regressions(fixture_report):
+    releases = section(fixture_report[0], "Release health")
+    assert table_row(releases, "3.1.0") == [
+        "3.1.0",
+        "42.9%",
+        "3",
+        "1 (33.3%)",
+        "7",
+        ci_text(4, 7),
+        "3.0.10",
+        "no",
+    ]
+    assert table_row(releases, "3.0.9")[4] == "1 (small)"
+    assert "No regressions" in releases
+
+
+def test_fix_suggestions_come_last_ordered_by_users_outside_user_input(fixture_report):
+    md = fixture_report[0]
+    assert md.rstrip().split("\n## ")[-1].startswith("Prioritized fix suggestions")
+    fixes = section(md, "Prioritized fix suggestions")
+    items = re.findall(
+        r"^(\d+)\. \*\*(.+?)\*\* \((\w+)\): would spare (\d+) affected users?", fixes, re.M
+    )
+    assert items == [
+        ("1", "sona connection failed", "runtime", "3"),
+        ("2", "sona spawn: libstdc++ too old (GLIBCXX)", "environment", "1"),
+        ("3", "no model selected", "user_input", "1"),
+        ("4", "input file not found", "user_input", "1"),
+    ]
+    first = fixes.split("\n1. ")[1].split("\n")[0]
+    assert "(60.0% of affected users)" in first
+    assert "Code path: `desktop/src-tauri/src/sona/mod.rs" in first
+    assert "Fix: " in first
+
+
+def test_progress_on_stderr_and_the_warehouse_untouched(fixture_report):
+    md, stderr, before, after, (summary, warehouse_schemas) = fixture_report
+    assert "report: dbt: building the KPI marts" in stderr
+    assert re.search(r"report:\s+\[\s*\d+/\d+\] model kpi_reliability_summary: ok", stderr)
+    assert "data tests passed" in stderr
+    assert "report:" not in md  # progress never mixes into the report
+    # BI tools' warehouse is never written: the KPIs live in the report database only.
+    assert before == after
+    assert warehouse_schemas == [("raw",)]
+    assert summary == [(32, 7)]
+
+
+# --------------------------------------------------------------------------- other runs
+
+
+def test_empty_window_gives_a_no_events_report(warehouse, report_env):
+    result = run_report(
+        report_env,
+        "--db",
+        str(warehouse),
+        "--window-hours",
+        "1",
+        "--window-end",
+        "2026-02-01 00:00:00",
+        "--skip-tests",
+    )
+    assert result.returncode == 0, result.stderr
+    md = result.stdout
+    assert "**Time range (UTC):** 2026-01-31 23:00:00 → 2026-02-01 00:00:00" in md
+    assert "**Rows:** 0 events in scope" in md
+    assert "**No events** in this window and filter" in md
+    assert "the warehouse holds 32 events from 2026-03-01 08:00:00 to 2026-03-02 12:00:00 UTC" in md
+    assert "## Headline rates" not in md
+    assert "Traceback" not in result.stderr
+
+
+def test_dbt_failure_is_one_line_naming_the_failing_node(workdir, report_env):
+    """A raw event without a timestamp fails the source's not_null test: the report stops
+    with that test's name and message, one line, no traceback."""
+    db = workdir / "broken.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute(RAW_DDL)
+    con.execute(
+        "insert into raw.events (timestamp, event_name, user_id, _source_file, _source_line, "
+        "_file_checksum, _landed_at) values (null, 'app_started', 'U1', 'x.csv', 2, 'abc', now())"
+    )
+    con.close()
+    result = run_report(report_env, "--db", str(db))
+    assert result.returncode == 1
+    errors = [
+        line for line in result.stderr.splitlines() if line.startswith("telemetry report: error:")
+    ]
+    assert len(errors) == 1, result.stderr
+    assert "dbt build failed in test source_not_null_aptabase_events_timestamp" in errors[0]
+    assert "Got 1 result" in errors[0]
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.fixture(scope="module")
+def fixture_html(warehouse, report_env, workdir) -> tuple[Path, str]:
+    out = workdir / "out" / "report.html"
+    result = run_report(
+        report_env,
+        "--db",
+        str(warehouse),
+        "--window-hours",
+        "24",
+        "--top-app-versions",
+        "1",
+        "--out",
+        str(out),
+        "--skip-tests",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert f"report: wrote {out}" in result.stderr
+    return out, out.read_text(encoding="utf-8")
+
+
+def test_html_is_self_contained_and_states_the_filters(fixture_html):
+    _, html = fixture_html
+    assert html.startswith("<!DOCTYPE html>")
+    assert "<script" not in html and "<link" not in html
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    # --window-hours 24 ends at 03-02 12:00 and drops 03-01; top 1 version keeps 3.1.0
+    # (17 events; 3.0.10 has 7 in the window): U1 U2 U4, 7 starts, 4 failures.
+    assert "2026-03-01 12:00:00 → 2026-03-02 12:00:00" in html
+    assert "top 1: 3.1.0" in html
+    assert "left out: 3.0.10 (7 events)" in html
+    assert "<strong>Rows:</strong> 17 events in scope" in html
+    assert "4 / 7" in html and "57.1%" in html
+
+
+def require_chromium() -> None:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing in CI: install Debian's chromium package")
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install -y chromium); runs in CI")
+
+
+def open_in_chromium(path: Path) -> dict:
+    """Open the file in headless Chromium; return each chart's size and its marks' sizes,
+    the console errors and every URL the page requested."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    errors: list[str] = []
+    requests: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(path.resolve().as_uri(), wait_until="load")
+            charts = page.evaluate(
+                """() => [...document.querySelectorAll('figure.chart')].map(figure => {
+                    const svg = figure.querySelector('svg');
+                    const box = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
+                    const marks = svg ? [...svg.querySelectorAll('.mark')].map(mark => {
+                        const b = mark.getBoundingClientRect();
+                        return {kind: mark.dataset.mark, width: b.width, height: b.height};
+                    }) : [];
+                    return {chart: figure.dataset.chart, width: box.width, height: box.height, marks};
+                })"""
+            )
+            headings = page.eval_on_selector_all("h2", "els => els.map(e => e.textContent)")
+        finally:
+            browser.close()
+    return {"charts": charts, "errors": errors, "requests": requests, "headings": headings}
+
+
+def assert_charts_drawn(result: dict) -> dict[str, dict]:
+    charts = {c["chart"]: c for c in result["charts"]}
+    assert set(charts) == {"os", "daily", "pareto", "release"}, result["charts"]
+    for name, chart in charts.items():
+        assert chart["width"] > 100 and chart["height"] > 40, (name, chart)
+        assert chart["marks"], f"chart {name} has no data marks"
+        for mark in chart["marks"]:
+            assert mark["width"] > 0 and mark["height"] > 0, (name, mark)
+    assert result["errors"] == []
+    assert all(url.startswith("file://") for url in result["requests"]), result["requests"]
+    return charts
+
+
+def test_html_charts_render_in_chromium(fixture_html):
+    path, _ = fixture_html
+    result = open_in_chromium(path)
+    charts = assert_charts_drawn(result)
+    # In scope: Windows (U1 U2) and macOS (U4); one day; buckets: no model selected,
+    # sona connection failed; one version.
+    assert len([m for m in charts["os"]["marks"] if m["kind"] == "os"]) == 2
+    daily_kinds = sorted(m["kind"] for m in charts["daily"]["marks"])
+    assert daily_kinds == ["raw_error_rate", "runtime_error_rate", "workflow_failure_rate"]
+    assert len([m for m in charts["pareto"]["marks"] if m["kind"] == "bucket"]) == 2
+    assert len([m for m in charts["pareto"]["marks"] if m["kind"] == "cumulative"]) == 2
+    assert len([m for m in charts["release"]["marks"] if m["kind"] == "release"]) == 1
+    assert result["headings"][-1] == "Prioritized fix suggestions"
+
+
+# --------------------------------------------------------------------------- the sample
+
+
+CHECKLIST = {
+    # seed "Output Expectations" -> what the report must show for it
+    "exact time range": ["**Time range (UTC):**"],
+    "filters": ["**Filters:**", "top 2: "],
+    "row count": ["**Rows:**", "events in scope"],
+    "active users": ["**Active users:**"],
+    "event counts": ["### Event counts by name"],
+    "version counts": ["### Version counts"],
+    "raw vs runtime error rate": ["Raw error rate", "Runtime error rate"],
+    "workflow failure rate": ["Workflow failure rate"],
+    "affected users with share": ["Affected users (at least one failure event)"],
+    "happy users with share": ["Happy users (a success event and no failure event)"],
+    "user ids rotate daily": ["rotate daily"],
+    "OS family": ["### By OS family"],
+    "OS name": ["### By OS name"],
+    "OS version": ["### By OS version"],
+    "app version": ["### By App version"],
+    "intervals and small samples": ["(95% CI)", "| small"],
+    "issue buckets": ["## Top issue buckets", "Example (redacted)"],
+    "repeated failures": ["## Repeated failures", "failed more than once"],
+    "release health": ["## Release health", "Regression"],
+    "fix suggestions tied to code paths": ["## Prioritized fix suggestions", "Code path: `"],
+}
+
+
+@pytest.fixture(scope="module")
+def sample_warehouse(workdir: Path) -> Path:
+    """The bundled sample, or the same sample generated when it is not bundled yet."""
+    source = BUNDLED_SAMPLE
+    if not any(source.glob("*.csv")):
+        sample = pytest.importorskip("extract.sample", reason="no bundled sample and no generator")
+        source = workdir / "sample"
+        sample.generate_sample(source, page_size=250)
+    db = workdir / "sample.duckdb"
+    land_paths([source], db, echo=lambda line: None)
+    return db
+
+
+@pytest.fixture(scope="module")
+def sample_report(sample_warehouse: Path, report_env: dict[str, str]):
+    """The acceptance run: `telemetry report --window-hours 48 --top-app-versions 2` on the
+    sample; returns its Markdown and the rows it was written from (the analyses as dbt
+    compiled them, run again on the report database that run built)."""
+    from extract.report.build import ReportScope
+    from extract.report.data import load_report_data
+
+    result = run_report(
+        report_env,
+        "--db",
+        str(sample_warehouse),
+        "--window-hours",
+        "48",
+        "--top-app-versions",
+        "2",
+        "--skip-tests",  # CI's `dbt build` runs them on the sample with these vars
+    )
+    assert result.returncode == 0, result.stderr
+    target = Path(report_env["DBT_TARGET_PATH"]) / "report"
+    compiled = target / "compiled" / "telemetry" / "analyses"
+    analyses = {p.stem: p.read_text(encoding="utf-8") for p in compiled.glob("report_*.sql")}
+    scope = ReportScope(window_hours=48, top_app_versions=2)
+    return result.stdout, load_report_data(target / "report.duckdb", analyses, scope)
+
+
+def test_sample_report_meets_the_seed_checklist(sample_report):
+    from extract.report import render
+
+    md, data = sample_report
+    missing = {
+        item: needles
+        for item, needles in CHECKLIST.items()
+        if not all(needle in md for needle in needles)
+    }
+    assert not missing, f"checklist items missing: {missing}"
+    sections = re.findall(r"^## (.+)$", md, re.M)
+    assert sections[0] == "Scope"
+    assert sections[-1] == "Prioritized fix suggestions"
+    assert re.search(
+        r"\*\*Time range \(UTC\):\*\* \d{4}-\d\d-\d\d \d\d:\d\d:\d\d → .* \(48 hours\)", md
+    )
+    assert re.search(r"^1\. \*\*.+\*\* \((runtime|environment|upstream|unclassified)\)", md, re.M)
+    assert render(data, "md") == md  # the rows below are the ones this report shows
+
+
+def test_sample_html_report_renders_in_chromium(sample_report, workdir):
+    """The acceptance run's report as HTML (rendered from the same rows, no second dbt
+    build) opens in Chromium with every chart drawn."""
+    from extract.report import render
+
+    _, data = sample_report
+    html_path = workdir / "sample.html"
+    html_path.write_text(render(data, "html"), encoding="utf-8")
+    charts = assert_charts_drawn(open_in_chromium(html_path))
+    assert len(charts["daily"]["marks"]) >= 6
+    assert len([m for m in charts["pareto"]["marks"] if m["kind"] == "bucket"]) >= 5
+    assert len([m for m in charts["os"]["marks"] if m["kind"] == "os"]) >= 3

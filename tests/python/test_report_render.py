@@ -1,0 +1,286 @@
+"""The report's formatting, without dbt: analysis rows written by hand go through the
+document, the Markdown and the HTML renderers; the CLI's own checks fail as one line."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from extract.errors import UserError
+from extract.report import render
+from extract.report.build import ReportScope, _failure_text, _node_line, report_paths
+from extract.report.charts import daily_chart, os_chart, pareto_chart, release_chart
+from extract.report.data import ANALYSES, ReportData
+from extract.report_cmd import parse_app_versions, parse_window_end
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+START, END = datetime(2026, 2, 14, 0, 0, 0), datetime(2026, 2, 15, 23, 59, 59)
+
+
+def scope_row(events: int, **extra) -> dict:
+    return {
+        "window_hours": 48,
+        "window_start": START,
+        "window_end": END,
+        "version_filter": "top 1: 3.1.0",
+        "has_version_filter": True,
+        "window_events": events + 5,
+        "warehouse_events": 100,
+        "warehouse_first_event": datetime(2026, 2, 1),
+        "warehouse_last_event": END,
+        **extra,
+    }
+
+
+def data_with_events() -> ReportData:
+    rows: dict[str, list[dict]] = {name: [] for name in ANALYSES}
+    rows["report_scope"] = [scope_row(10)]
+    rows["report_summary"] = [
+        {
+            "events": 10,
+            "active_users": 4,
+            "failure_events": 3,
+            "success_events": 2,
+            "raw_error_rate": 0.3,
+            "runtime_failure_events": 2,
+            "runtime_error_rate": 0.2,
+            "primary_action": "transcribe",
+            "primary_starts": 4,
+            "primary_failures": 2,
+            "workflow_failure_rate": 0.5,
+            "affected_users": 2,
+            "happy_users": 1,
+            "affected_user_share": 0.5,
+            "happy_user_share": 0.25,
+        }
+    ]
+    rows["report_app_versions"] = [
+        {
+            "app_version": "3.1.0",
+            "window_events": 10,
+            "is_in_scope": True,
+            "scope_events": 10,
+            "active_users": 4,
+        },
+        {
+            "app_version": "3.0.9",
+            "window_events": 5,
+            "is_in_scope": False,
+            "scope_events": None,
+            "active_users": None,
+        },
+    ]
+    rows["report_issue_buckets"] = [
+        {
+            "bucket_rank": 1,
+            "issue_bucket": "odd | bucket *name*",
+            "failure_class": "runtime",
+            "failure_events": 3,
+            "affected_users": 2,
+            "share_of_failures": 1.0,
+            "cumulative_share_of_failures": 1.0,
+            "app_versions": "3.1.0",
+            "os_families": "Windows",
+            "example_message_redacted": "error | with `ticks`\n\nand <path> on a second line",
+            "likely_code_path": None,
+            "fix_hint": None,
+        }
+    ]
+    rows["report_fix_suggestions"] = [
+        {
+            "priority": 1,
+            "issue_bucket": "odd | bucket *name*",
+            "failure_class": "runtime",
+            "is_user_input": False,
+            "affected_users": 2,
+            "share_of_affected_users": 1.0,
+            "failure_events": 3,
+            "share_of_failures": 1.0,
+            "app_versions": "3.1.0",
+            "os_families": "Windows",
+            "likely_code_path": None,
+            "fix_hint": None,
+        }
+    ]
+    rows["report_breakdowns"] = [
+        {
+            "dimension": "os_name",
+            "dimension_value": "Windows",
+            "events": 10,
+            "failure_events": 3,
+            "raw_error_rate": 0.3,
+            "active_users": 4,
+            "affected_users": 2,
+            "affected_user_share": 0.5,
+            "primary_starts": 4,
+            "primary_failures": 0,
+            "workflow_failure_rate": 0.0,
+            "workflow_failure_rate_low": 0.0,
+            "workflow_failure_rate_high": 0.49,
+            "small_sample": True,
+            "risk_rank": 1,
+        }
+    ]
+    rows["report_daily"] = [
+        {
+            "event_date": date(2026, 2, 15),
+            "is_partial_day": True,
+            "events": 10,
+            "active_users": 4,
+            "affected_users": 2,
+            "failure_events": 3,
+            "runtime_failure_events": 2,
+            "primary_starts": 4,
+            "primary_failures": 2,
+            "raw_error_rate": 0.3,
+            "runtime_error_rate": 0.2,
+            "workflow_failure_rate": None,
+        }
+    ]
+    rows["report_repeat_failures"] = [
+        {
+            "failure_events": 3,
+            "failing_users": 2,
+            "repeat_failing_users": 0,
+            "repeat_failing_user_share": 0.0,
+            "repeat_failure_events": 0,
+        }
+    ]
+    return ReportData(scope=ReportScope(window_hours=48, top_app_versions=1), rows=rows)
+
+
+def empty_data() -> ReportData:
+    rows: dict[str, list[dict]] = {name: [] for name in ANALYSES}
+    rows["report_scope"] = [
+        scope_row(0, window_events=0, version_filter="all", has_version_filter=False)
+    ]
+    rows["report_summary"] = [{"events": 0, "active_users": 0, "failure_events": 0}]
+    return ReportData(scope=ReportScope(window_hours=48), rows=rows)
+
+
+def test_markdown_escapes_data_text_and_keeps_tables_intact():
+    md = render(data_with_events(), "md")
+    row = next(line for line in md.splitlines() if line.startswith("|   1 |"))
+    # the pipe inside data is escaped, so the row keeps its 9 cells
+    assert len(re.split(r"(?<!\\)\|", row.strip().strip("|"))) == 9
+    assert r"odd \| bucket \*name\*" in row
+    assert "`` error \\| with `ticks` ⏎ and <path> on a second line ``" in row
+    assert "**odd | bucket \\*name\\*** (runtime)" in md
+    assert "Code path: not known (no failure rule names this bucket)" in md
+    assert "add a rule for it to seeds/failure_rules.csv" in md
+    assert "left out: 3.0.9 (5 events)" in md
+    assert "**No repeats:** each of the 2 failing users failed once" in md
+
+
+def test_no_events_report_is_short_and_says_so():
+    for fmt in ("md", "html"):
+        text = render(empty_data(), fmt)
+        assert "No events" in text
+        assert "Headline rates" not in text and "data-chart" not in text
+    assert "widen --window-hours" in render(empty_data(), "md")
+
+
+def test_html_is_one_self_contained_file():
+    html = render(data_with_events(), "html")
+    assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
+    assert "Content-Security-Policy" in html and "default-src 'none'" in html
+    assert "<script" not in html and "<link" not in html and "@import" not in html
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    # data text is escaped, never markup
+    assert "&lt;path&gt;" in html and "<path>" not in html
+    assert html.count('<figure class="chart"') == 4
+
+
+def test_charts_draw_marks_even_for_zero_and_missing_rates():
+    os_svg = os_chart(data_with_events().table("report_breakdowns"), 0.5, "os")
+    assert 'class="mark bar small"' in os_svg and 'width="2.0"' in os_svg  # 0% still visible
+    daily = daily_chart(data_with_events().table("report_daily"), "transcribe", "daily")
+    assert daily.count('class="mark point"') == 2  # the workflow rate is missing that day
+    assert "No failures in scope" in pareto_chart([], "pareto")
+    assert "No app versions in scope" in release_chart([], "release")
+
+
+def test_progress_and_failure_lines():
+    assert _node_line({"resource_type": "test", "status": "pass", "index": 3, "total": 9}) is None
+    line = _node_line(
+        {
+            "resource_type": "model",
+            "name": "kpi_daily",
+            "status": "OK",
+            "index": 3,
+            "total": 90,
+            "seconds": 0.25,
+        }
+    )
+    assert line == "report:   [ 3/90] model kpi_daily: ok (0.2s)"
+    paths = report_paths(Path("/tmp/w.duckdb"))
+    assert paths.report_db == paths.target / "report.duckdb"
+    assert paths.target.name == "report"
+    text = _failure_text(
+        {
+            "step": "build",
+            "nodes": [
+                {
+                    "name": "t",
+                    "resource_type": "test",
+                    "path": "tests/t.sql",
+                    "status": "fail",
+                    "message": "Got 2 results,\n  configured",
+                }
+            ],
+        },
+        paths,
+    )
+    assert "\n" not in text
+    assert text.startswith("dbt build failed in test t (tests/t.sql): Got 2 results, configured;")
+
+
+def test_scope_command_line_reproduces_the_options():
+    scope = ReportScope(window_hours=48, app_versions=("3.1.0", "3.0.10"), min_sample=10)
+    assert scope.command_line("html") == (
+        "telemetry report --window-hours 48 --app-versions 3.1.0,3.0.10 --min-sample 10 --format html"
+    )
+    assert scope.dbt_vars()["app_versions"] == ["3.1.0", "3.0.10"]
+
+
+def test_option_parsing():
+    assert parse_app_versions(" 3.1.0, 3.0.10,3.1.0 ,") == ("3.1.0", "3.0.10")
+    assert parse_window_end("2026-02-15T18:00") == "2026-02-15 18:00"
+    for bad in ("2026-13-01", "yesterday", "2026-02-15 25:00:00"):
+        with pytest.raises(UserError):
+            parse_window_end(bad)
+    with pytest.raises(UserError):
+        parse_app_versions(" , ")
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "extract.cli", "report", *args],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+
+
+def test_cli_errors_are_one_line_without_traceback(tmp_path):
+    missing = run_cli("--db", str(tmp_path / "none.duckdb"))
+    assert missing.returncode == 1
+    assert missing.stderr.strip().splitlines() == [
+        f"telemetry report: error: no warehouse at {tmp_path / 'none.duckdb'}: land exports "
+        "first (`telemetry land PATH --db DB`) or point --db at the warehouse"
+    ]
+    bad_end = run_cli("--window-end", "soon", "--db", str(tmp_path / "none.duckdb"))
+    assert bad_end.returncode == 1 and "--window-end must be a UTC time" in bad_end.stderr
+    both = run_cli("--top-app-versions", "2", "--app-versions", "3.1.0")
+    assert both.returncode == 2 and "not allowed with argument" in both.stderr
+    zero = run_cli("--window-hours", "0")
+    assert zero.returncode == 2 and "must be 1 or more" in zero.stderr
+    for result in (missing, bad_end, both, zero):
+        assert "Traceback" not in result.stderr
