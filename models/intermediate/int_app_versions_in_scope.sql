@@ -34,9 +34,8 @@ version_events as (
         count(*) as window_events
     from events
     inner join report_window
-        on
-            events.event_ts >= report_window.window_start
-            and events.event_ts <= report_window.window_end
+        on events.event_ts >= report_window.window_start
+        and events.event_ts <= report_window.window_end
     where events.app_version is not null
     group by events.app_version
 

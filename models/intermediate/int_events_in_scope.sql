@@ -61,9 +61,8 @@ final as (
         scope.version_filter
     from events
     inner join scope
-        on
-            events.event_ts >= scope.window_start
-            and events.event_ts <= scope.window_end
+        on events.event_ts >= scope.window_start
+        and events.event_ts <= scope.window_end
     where
         not scope.has_version_filter
         or events.app_version in (select versions_in_scope.app_version from versions_in_scope)

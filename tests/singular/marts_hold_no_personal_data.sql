@@ -11,21 +11,6 @@
 -- depends_on: {{ ref('kpi_release_health') }}
 -- depends_on: {{ ref('kpi_repeat_failures') }}
 
-{%- set mart_columns = [] -%}
-{%- if execute -%}
-    {%- for node in graph.nodes.values()
-        if node.resource_type == 'model' and node.config.schema == 'marts' -%}
-        {%- set relation = adapter.get_relation(node.database, node.schema, node.alias) -%}
-        {%- if relation is not none -%}
-            {%- for column in adapter.get_columns_in_relation(relation) -%}
-                {%- if (column.dtype | lower).startswith('varchar') or column.dtype | lower in ('json', 'text') -%}
-                    {%- do mart_columns.append((relation, node.name, column.name)) -%}
-                {%- endif -%}
-            {%- endfor -%}
-        {%- endif -%}
-    {%- endfor -%}
-{%- endif %}
-
 with messages as (
 
     select error_message
@@ -36,18 +21,24 @@ with messages as (
 
 home_folder_names as (
 
-    select unnest(regexp_extract_all(
-        error_message, '(?i)(?:[a-z]:[\\/]+users[\\/]+|/home/|/Users/)([^\\/"\n]+)', 1
-    )) as personal_value
+    select
+        unnest(
+            regexp_extract_all(
+                error_message, '(?i)(?:[a-z]:[\\/]+users[\\/]+|/home/|/Users/)([^\\/"\n]+)', 1
+            )
+        ) as personal_value
     from messages
 
 ),
 
 emails as (
 
-    select unnest(regexp_extract_all(
-        error_message, '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}', 0
-    )) as personal_value
+    select
+        unnest(
+            regexp_extract_all(
+                error_message, '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}', 0
+            )
+        ) as personal_value
     from messages
 
 ),
@@ -56,28 +47,18 @@ personal_values as (
 
     -- names shorter than 3 characters would match ordinary text by chance
     select distinct trim(personal_value, '''') as personal_value
-    from (select personal_value from home_folder_names union all select personal_value from emails)
+    from (
+        select personal_value from home_folder_names
+        union all
+        select personal_value from emails
+    ) as found
     where length(trim(personal_value, '''')) >= 3
 
 ),
 
 mart_text as (
 
-    {%- for relation, model_name, column_name in mart_columns %}
-    select
-        '{{ model_name }}' as model_name,
-        '{{ column_name }}' as column_name,
-        cast({{ adapter.quote(column_name) }} as varchar) as value
-    from {{ relation }}
-    where {{ adapter.quote(column_name) }} is not null
-    {{ 'union all' if not loop.last }}
-    {%- else %}
-    select
-        cast(null as varchar) as model_name,
-        cast(null as varchar) as column_name,
-        cast(null as varchar) as value
-    where false
-    {%- endfor %}
+    {{ marts_text_values() }}
 
 )
 
@@ -85,7 +66,7 @@ select
     mart_text.model_name,
     mart_text.column_name,
     personal_values.personal_value,
-    mart_text.value
+    mart_text.column_value
 from mart_text
 inner join personal_values
-    on contains(mart_text.value, personal_values.personal_value)
+    on contains(mart_text.column_value, personal_values.personal_value)
