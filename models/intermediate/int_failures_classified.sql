@@ -2,12 +2,28 @@
     priority order against the message, the event name or the `error_code` prop; the first
     match wins. A class fixed by the taxonomy overrides the rule's. Unmatched failures are
     `unclassified` and bucketed by their message template (or event name and error code
-    when they have no message). -#}
+    when they have no message).
+    Incremental: a failure's class depends only on the event itself and on inputs whose
+    change makes int_incremental_window rebuild everything, so a run classifies the failures
+    not classified yet; the pre-hook drops events that are no longer failures. -#}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='event_id',
+    on_schema_change='fail',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where event_id not in (select event_id from {{ ref('int_events_roled') }} where event_role = 'failure'){% endif %}",
+) }}
+{%- set rebuild_from = incremental_rebuild_from() %}
 
 with failures as (
 
     select * from {{ ref('int_events_roled') }}
-    where event_role = 'failure'
+    where
+        event_role = 'failure'
+    {%- if rebuild_from is not none %}
+        and event_id not in (select classified.event_id from {{ this }} as classified)
+    {%- endif %}
 
 ),
 

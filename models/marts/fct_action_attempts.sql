@@ -3,11 +3,46 @@
     the action's next start and within `attempt_timeout_hours`. A start with no such outcome
     is `abandoned`. An outcome that closes no start is kept as an orphan attempt. Actions
     that have no start event at all (one-event lifecycles such as Vibe's
-    `handoff_transcribe`) are attempts of their own, not orphans. -#}
+    `handoff_transcribe`) are attempts of their own, not orphans.
+    Incremental: each run replaces the attempts of the days from the run window on
+    (int_incremental_window), paired over the events from `attempt_timeout_hours` before
+    the window (an outcome can close a start no older than that); whether an action has
+    starts at all is still decided over every event. -#}
 
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='event_date',
+    on_schema_change='fail',
+) }}
 {%- set timeout_hours = var('attempt_timeout_hours') -%}
+{%- set rebuild_from = incremental_rebuild_from('select max(event_date) from ' ~ this) %}
+{%- if rebuild_from is not none %}
+    {#- an action that had no start (its outcomes were attempts of their own) and now has
+        one: every attempt of it changes, rebuild everything -#}
+    {%- set newly_started = run_query(
+        'select count(*) from ' ~ this ~ ' as attempts where attempts.start_event_id is null'
+        ~ ' and not attempts.is_orphan and attempts.action in (select action from '
+        ~ ref('fct_events') ~ " where event_role = 'start')"
+    ) %}
+    {%- if newly_started.rows[0][0] > 0 %}
+        {%- set rebuild_from = none %}
+    {%- endif %}
+{%- endif %}
 
-with lifecycle_events as (
+with
+{%- if rebuild_from is not none %}
+
+actions_with_starts as (
+
+    select distinct action
+    from {{ ref('fct_events') }}
+    where event_role = 'start'
+
+),
+{%- endif %}
+
+lifecycle_events as (
 
     select
         events.event_id,
@@ -27,16 +62,30 @@ with lifecycle_events as (
         events.issue_bucket,
         event_names.name_role,
         -- actions without any start are one-event lifecycles
-        coalesce(
-            max(case when events.event_role = 'start' then 1 else 0 end)
-                over (partition by events.action)
-            = 1,
-            false
-        ) as action_has_starts
+        {%- if rebuild_from is not none %}
+            actions_with_starts.action is not null as action_has_starts
+        {%- else %}
+            coalesce(
+                max(case when events.event_role = 'start' then 1 else 0 end)
+                    over (partition by events.action)
+                = 1,
+                false
+            ) as action_has_starts
+        {%- endif %}
     from {{ ref('fct_events') }} as events
     inner join {{ ref('int_event_names_classified') }} as event_names
         on events.event_name = event_names.event_name
-    where events.event_role in ('start', 'success', 'failure')
+    {%- if rebuild_from is not none %}
+        left join actions_with_starts
+            on events.action = actions_with_starts.action
+    {%- endif %}
+    where
+        events.event_role in ('start', 'success', 'failure')
+    {%- if rebuild_from is not none %}
+        and events.event_ts >= {{ dbt.dateadd(
+            'hour', -timeout_hours, "cast('" ~ rebuild_from ~ "' as timestamp)"
+        ) }}
+    {%- endif %}
 
 ),
 
@@ -206,3 +255,6 @@ select
     os_version,
     event_date
 from final
+{%- if rebuild_from is not none %}
+    where event_date >= cast('{{ rebuild_from }}' as date)
+{%- endif %}

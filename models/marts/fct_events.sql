@@ -1,10 +1,22 @@
 {#- One row per unique event, classified: action, role, and for failures the class and
     issue bucket. Published columns only: the message is redacted, props are filtered to
-    the allowlist seed. Never raw props or raw messages. -#}
+    the allowlist seed. Never raw props or raw messages.
+    Incremental: each run replaces the days from the run window on (int_incremental_window). -#}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='event_date',
+    on_schema_change='fail',
+) }}
+{%- set rebuild_from = incremental_rebuild_from('select max(event_date) from ' ~ this) %}
 
 with events as (
 
     select * from {{ ref('int_events_roled') }}
+    {%- if rebuild_from is not none %}
+        where event_ts >= cast('{{ rebuild_from }}' as timestamp)
+    {%- endif %}
 
 ),
 
