@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from extract.duckdb_settings import apply_duckdb_settings
 from extract.errors import UserError
 
 #: The 16 columns of Aptabase's CSVWithNames export, in export order.
@@ -180,6 +181,7 @@ def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
                 "telemetry command?); wait for it to finish and try again"
             ) from None
         raise UserError(f"cannot open database {db_path}: {exc}") from None
+    apply_duckdb_settings(con, db_path)  # TELEMETRY_THREADS, _MEMORY_LIMIT, _TEMP_DIR
     con.execute("set preserve_insertion_order = true")
     con.execute(RAW_DDL)
     return con
