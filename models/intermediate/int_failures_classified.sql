@@ -33,23 +33,40 @@ rules as (
 
 ),
 
+match_inputs as (
+
+    -- the rules read only these three columns: match each distinct combination once
+    -- (a pattern from a table is compiled per row it is tried on)
+    select distinct
+        error_message,
+        event_name,
+        error_code
+    from failures
+
+),
+
 rule_matches as (
 
     select
-        failures.event_id,
+        match_inputs.error_message,
+        match_inputs.event_name,
+        match_inputs.error_code,
         rules.rule_id,
         rules.issue_bucket,
         rules.failure_class,
         rules.priority
-    from failures
+    from match_inputs
     inner join rules
         on case rules.match_on
-            when 'message' then regexp_matches(failures.error_message, rules.pattern, 'i')
-            when 'event_name' then regexp_matches(failures.event_name, rules.pattern, 'i')
-            when 'error_code' then regexp_matches(failures.error_code, rules.pattern, 'i')
+            when 'message' then regexp_matches(match_inputs.error_message, rules.pattern, 'i')
+            when 'event_name' then regexp_matches(match_inputs.event_name, rules.pattern, 'i')
+            when 'error_code' then regexp_matches(match_inputs.error_code, rules.pattern, 'i')
             else false
         end
-    qualify row_number() over (partition by failures.event_id order by rules.priority, rules.rule_id) = 1
+    qualify row_number() over (
+        partition by match_inputs.error_message, match_inputs.event_name, match_inputs.error_code
+        order by rules.priority, rules.rule_id
+    ) = 1
 
 ),
 
@@ -69,7 +86,9 @@ classified as (
             as bucket_source
     from failures
     left join rule_matches
-        on failures.event_id = rule_matches.event_id
+        on failures.error_message is not distinct from rule_matches.error_message
+        and failures.event_name = rule_matches.event_name
+        and failures.error_code is not distinct from rule_matches.error_code
 
 )
 

@@ -62,12 +62,14 @@ keyed as (
 
 deduplicated as (
 
+    -- event_ts is part of event_id; partitioning by it too lets a filter on event_ts (an
+    -- incremental run's days) reach the raw scan instead of de-duplicating every event
     select
         *,
-        count(*) over (partition by event_id) as copies_landed
+        count(*) over (partition by event_ts, event_id) as copies_landed
     from keyed
     qualify row_number() over (
-        partition by event_id
+        partition by event_ts, event_id
         order by filled_columns desc, landed_at asc, source_file asc, source_line asc
     ) = 1
 
