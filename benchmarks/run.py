@@ -67,9 +67,21 @@ class Step:
     extra: dict = field(default_factory=dict)
 
 
+def _peak_rss_of(pid: int) -> int:
+    """The kernel's peak RSS of one process (VmHWM, bytes): reset by exec, unlike the
+    rusage maximum, which a child inherits from this (large) process at fork."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
 def measure(name: str, cmd: list[str], env: dict[str, str], cwd: Path = REPO_ROOT) -> Step:
-    """Run `cmd`; wall time and peak RSS of the process tree (sampled every 20 ms, and the
-    kernel's maximum for the process and the children it waited for)."""
+    """Run `cmd`; wall time and peak RSS: the largest sum of the process tree's RSS (sampled
+    every 20 ms) or the largest single process's own peak (VmHWM), whichever is larger."""
     out_path = Path(env["BENCH_WORK"]) / f".{name}.out"
     err_path = Path(env["BENCH_WORK"]) / f".{name}.err"
     with out_path.open("w") as out, err_path.open("w") as err:
@@ -85,18 +97,18 @@ def measure(name: str, cmd: list[str], env: dict[str, str], cwd: Path = REPO_ROO
                 try:
                     tree = [parent, *parent.children(recursive=True)]
                     peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+                    peak = max(peak, *(_peak_rss_of(p.pid) for p in tree))
                 except psutil.Error:
                     pass
                 done.wait(0.02)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
-        _, status, usage = os.wait4(proc.pid, 0)
+        _, status, _usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - started
         done.set()
         sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
-    peak = max(peak, usage.ru_maxrss * 1024)
     step = Step(name, seconds, peak, proc.returncode, out_path.read_text(), err_path.read_text())
     if step.returncode != 0:
         sys.stderr.write(f"{name} failed ({step.returncode}):\n{step.stdout[-4000:]}\n{step.stderr[-4000:]}\n")
@@ -338,7 +350,8 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(run_dir, ignore_errors=True)
     run_dir.mkdir(parents=True)
     db = run_dir / "warehouse.duckdb"
-    project = patched_project(args.patch, run_dir / "project") if args.patch else REPO_ROOT
+    # always a copy: editing the repository during a run does not change what it measures
+    project = patched_project(args.patch, run_dir / "project")
     env = {
         **os.environ,
         "TELEMETRY_DB": str(db),

@@ -225,7 +225,8 @@ def land_file(con: duckdb.DuckDBPyConnection, path: Path) -> FileResult:
     ).fetchone()
     if already:
         return FileResult(path, checksum, "already landed")
-    # Parsing fills temp tables; the writes to `raw` happen in one transaction (_finish).
+    # Parsing fills temp tables, read through the view `_parsed`; the writes to `raw`
+    # happen in one transaction (_finish).
     if _kind(path) == "csv":
         return _land_csv(con, path, source, checksum)
     return _land_parquet(con, path, source, checksum)
@@ -261,7 +262,8 @@ def _land_csv(con: duckdb.DuckDBPyConnection, path: Path, source: str, checksum:
     # Every header column is read as text under a unique name; known ones are kept. The
     # line ending is left to DuckDB: `\n` and Windows' `\r\n` both read.
     con.execute(
-        "drop table if exists _parsed; drop table if exists _landing; drop table if exists _rejects;"
+        "drop view if exists _parsed; drop table if exists _landing_lines;"
+        " drop table if exists _landing; drop table if exists _rejects;"
         " drop table if exists _reject_scans"
     )
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header))) + "}"
@@ -282,12 +284,22 @@ def _land_csv(con: duckdb.DuckDBPyConnection, path: Path, source: str, checksum:
         f'c{header.index(col)} as "{col}"' if col in header else f'null::varchar as "{col}"'
         for col in EXPORT_COLUMNS
     )
-    is_header = " and ".join(
-        f"lower(trim(coalesce(c{i}, ''))) = '{_sql_str(h)}'" for i, h in enumerate(header)
+    # A header line repeated on a later page: every field equals its header name. Tested
+    # in full only where the timestamp field says `timestamp`, so a data row costs one
+    # comparison (`_parsed` is a view, read several times).
+    ts = header.index("timestamp")
+    is_header = (
+        f"case when lower(trim(coalesce(c{ts}, ''))) = 'timestamp' then "
+        + " and ".join(
+            f"lower(trim(coalesce(c{i}, ''))) = '{_sql_str(h)}'" for i, h in enumerate(header)
+        )
+        + " else false end"
     )
     rejected_lines = con.execute("select count(distinct line) from _rejects").fetchone()[0]
     if rejected_lines:
-        line_map = f"""
+        con.execute(
+            f"""
+            create temp table _landing_lines as
             with accepted_lines as (
                 select line, row_number() over (order by line) - 1 as ord
                 from generate_series(2, (select count(*) from _landing) + {rejected_lines} + 1) as s (line)
@@ -296,15 +308,16 @@ def _land_csv(con: duckdb.DuckDBPyConnection, path: Path, source: str, checksum:
             select l.*, a.line as _line
             from (select rowid - min(rowid) over () as _ord, * from _landing) as l
             join accepted_lines as a on a.ord = l._ord
-        """
-
+            """
+        )
+        line_map = "_landing_lines"
     else:
-        line_map = "select *, rowid + 2 as _line from _landing"  # a new table: rowid from 0
+        line_map = "(select *, rowid + 2 as _line from _landing)"  # a new table: rowid from 0
     con.execute(
         f"""
-        create temp table _parsed as
+        create temp view _parsed as
         select {selected}, _line, ({is_header}) as _is_header
-        from ({line_map})
+        from {line_map}
         """
     )
     # One row per rejected line (DuckDB may report several errors for one line).
@@ -338,14 +351,15 @@ def _land_parquet(con: duckdb.DuckDBPyConnection, path: Path, source: str, check
         return f'nullif("{name}"::varchar, \'\') as "{col}"'
 
     selected = ", ".join(as_text(col) for col in EXPORT_COLUMNS)
-    con.execute("drop table if exists _parsed")
+    con.execute("drop view if exists _parsed; drop table if exists _landing")
     con.execute(
         f"""
-        create temp table _parsed as
+        create temp table _landing as
         select {selected}, file_row_number + 1 as _line, false as _is_header
         from read_parquet({_lit(str(path))}, file_row_number = true)
         """
     )
+    con.execute("create temp view _parsed as select * from _landing")
     con.execute(
         "create or replace temp table _rejected (_line bigint, reason varchar, raw_text varchar)"
     )
@@ -447,8 +461,8 @@ def _finish(
         con.execute("rollback")
         raise
     con.execute(
-        "drop table if exists _parsed; drop table if exists _landing;"
-        " drop table if exists _rejected"
+        "drop view if exists _parsed; drop table if exists _landing_lines;"
+        " drop table if exists _landing; drop table if exists _rejected"
     )
     return result
 

@@ -5,7 +5,7 @@
 
 with observed_names as (
 
-    select distinct event_name from {{ ref('stg_aptabase__events') }}
+    select event_name from {{ ref('stg_aptabase__event_names') }}
 
 ),
 

@@ -1,6 +1,10 @@
 {#- Events in scope (kpi-definitions.md): unique events inside the window
     [window_start, window_end] and, when a version filter is set, of a version it keeps.
-    Every row carries the scope it was selected by. -#}
+    Every row carries the scope it was selected by.
+    A view: a filter over fct_events that every KPI model reads, cheaper to read again than
+    to copy every event into another table. -#}
+
+{{ config(materialized='view') }}
 
 with events as (
 

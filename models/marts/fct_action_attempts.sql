@@ -30,17 +30,14 @@
     {%- endif %}
 {%- endif %}
 
-with
-{%- if rebuild_from is not none %}
+with actions_with_starts as (
 
-actions_with_starts as (
-
+    -- decided over every event, whatever the run rebuilds
     select distinct action
     from {{ ref('fct_events') }}
     where event_role = 'start'
 
 ),
-{%- endif %}
 
 lifecycle_events as (
 
@@ -62,23 +59,12 @@ lifecycle_events as (
         events.issue_bucket,
         event_names.name_role,
         -- actions without any start are one-event lifecycles
-        {%- if rebuild_from is not none %}
-            actions_with_starts.action is not null as action_has_starts
-        {%- else %}
-            coalesce(
-                max(case when events.event_role = 'start' then 1 else 0 end)
-                    over (partition by events.action)
-                = 1,
-                false
-            ) as action_has_starts
-        {%- endif %}
+        actions_with_starts.action is not null as action_has_starts
     from {{ ref('fct_events') }} as events
     inner join {{ ref('int_event_names_classified') }} as event_names
         on events.event_name = event_names.event_name
-    {%- if rebuild_from is not none %}
-        left join actions_with_starts
-            on events.action = actions_with_starts.action
-    {%- endif %}
+    left join actions_with_starts
+        on events.action = actions_with_starts.action
     where
         events.event_role in ('start', 'success', 'failure')
     {%- if rebuild_from is not none %}

@@ -11,48 +11,21 @@
 -- depends_on: {{ ref('kpi_release_health') }}
 -- depends_on: {{ ref('kpi_repeat_failures') }}
 
-with messages as (
+{#- The personal values, read once so they can also form one constant pattern: a pass over
+    every mart value with that pattern (compiled once) leaves the exact substring join below
+    only the few values that can leak. -#}
+{%- set personal_values_found = [] -%}
+{%- set events = ref('int_events_roled') -%}
+{%- if execute and adapter.get_relation(events.database, events.schema, events.identifier) -%}
+    {%- set found = run_query(
+        "select distinct personal_value from (" ~ personal_values_in_raw_messages() ~ ")"
+    ) -%}
+    {%- set personal_values_found = found.columns[0].values() | list -%}
+{%- endif %}
 
-    select error_message
-    from {{ ref('stg_aptabase__events') }}
-    where error_message is not null
+with personal_values as (
 
-),
-
-home_folder_names as (
-
-    select
-        unnest(
-            regexp_extract_all(
-                error_message, '(?i)(?:[a-z]:[\\/]+users[\\/]+|/home/|/Users/)([^\\/"\n]+)', 1
-            )
-        ) as personal_value
-    from messages
-
-),
-
-emails as (
-
-    select
-        unnest(
-            regexp_extract_all(
-                error_message, '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}', 0
-            )
-        ) as personal_value
-    from messages
-
-),
-
-personal_values as (
-
-    -- names shorter than 3 characters would match ordinary text by chance
-    select distinct trim(personal_value, '''') as personal_value
-    from (
-        select personal_value from home_folder_names
-        union all
-        select personal_value from emails
-    ) as found
-    where length(trim(personal_value, '''')) >= 3
+    {{ personal_values_in_raw_messages() }}
 
 ),
 
@@ -60,13 +33,21 @@ mart_text as (
 
     {{ marts_text_values() }}
 
+),
+
+candidates as (
+
+    select *
+    from mart_text
+    where {{ matches_any_literal('mart_text.column_value', personal_values_found) }}
+
 )
 
 select
-    mart_text.model_name,
-    mart_text.column_name,
+    candidates.model_name,
+    candidates.column_name,
     personal_values.personal_value,
-    mart_text.column_value
-from mart_text
+    candidates.column_value
+from candidates
 inner join personal_values
-    on contains(mart_text.column_value, personal_values.personal_value)
+    on contains(candidates.column_value, personal_values.personal_value)
