@@ -1,8 +1,11 @@
 {#- Aptabase timestamps are UTC text, `YYYY-MM-DD HH:MM:SS`. A text with an explicit offset
-    (rewritten files may carry `+00:00` or `Z`) is converted to UTC; null when unparseable. -#}
+    (rewritten files may carry `+00:00` or `Z`) is converted to UTC; null when unparseable.
+    The offset pattern is not tried on the plain `YYYY-MM-DD HH:MM:SS` shape, which cannot
+    match it (every landed row goes through this: a LIKE is cheaper than the pattern). -#}
 {% macro parse_utc_timestamp(column) -%}
     case
-        when regexp_matches({{ column }}, '([+-][0-9]{2}(:?[0-9]{2})?|[zZ])$')
+        when not ({{ column }} like '____-__-__ __:__:__')
+            and regexp_matches({{ column }}, '([+-][0-9]{2}(:?[0-9]{2})?|[zZ])$')
             then timezone('UTC', try_cast({{ column }} as timestamptz))
         else try_cast({{ column }} as timestamp)
     end
