@@ -141,8 +141,12 @@ def main(folder: str) -> None:
     con = duckdb.connect()
     con.execute(f"set threads = {int(os.environ.get('TELEMETRY_THREADS') or 2)}")
     con.execute(f"set memory_limit = '{os.environ.get('TELEMETRY_MEMORY_LIMIT') or '2GB'}'")
-    if os.environ.get("TELEMETRY_TEMP_DIR"):
-        con.execute(f"set temp_directory = '{os.environ['TELEMETRY_TEMP_DIR']}'")
+    # spill into the benchmark's work folder, never into the current directory (this
+    # process ends with os._exit, so DuckDB does not clean its spill files up)
+    temp_dir = os.environ.get("TELEMETRY_TEMP_DIR") or os.path.join(
+        os.environ.get("BENCH_WORK") or folder, "floor.tmp"
+    )
+    con.execute("set temp_directory = '" + temp_dir.replace("'", "''") + "'")
     con.execute("set preserve_insertion_order = false")
     result = con.execute(floor_sql(files))
     row = dict(zip([d[0] for d in result.description], result.fetchone()))
