@@ -39,17 +39,24 @@
     where length(trim(personal_value, '''')) >= 3
 {% endmacro %}
 
-{#- True where `column` contains any of `literals` (a list of strings), as one regular
-    expression of quoted literals (RE2's \Q...\E): compiled once, unlike a join on
-    `contains`. False for an empty list. -#}
+{#- True where `column` contains any of `literals` (a list of strings), as regular
+    expressions of quoted literals (RE2's \Q...\E), each compiled once, unlike a join on
+    `contains`; one pattern per 500 literals keeps each pattern small. False for an empty
+    list. -#}
 {% macro matches_any_literal(column, literals) -%}
     {%- if literals | length == 0 -%}
         false
     {%- else -%}
-        {%- set escaped = [] -%}
-        {%- for literal in literals -%}
-            {%- do escaped.append('\\Q' ~ (literal | replace('\\E', '\\E\\\\E\\Q')) ~ '\\E') -%}
+        {%- set patterns = [] -%}
+        {%- for chunk in literals | batch(500) -%}
+            {%- set escaped = [] -%}
+            {%- for literal in chunk -%}
+                {%- do escaped.append('\\Q' ~ (literal | replace('\\E', '\\E\\\\E\\Q')) ~ '\\E') -%}
+            {%- endfor -%}
+            {%- do patterns.append(
+                "regexp_matches(" ~ column ~ ", '" ~ (escaped | join('|') | replace("'", "''")) ~ "')"
+            ) -%}
         {%- endfor -%}
-        regexp_matches({{ column }}, '{{ escaped | join("|") | replace("'", "''") }}')
+        ({{ patterns | join(' or ') }})
     {%- endif -%}
 {%- endmacro %}
