@@ -87,7 +87,7 @@ classified as (
     from failures
     left join rule_matches
         on failures.error_message is not distinct from rule_matches.error_message
-        and failures.event_name = rule_matches.event_name
+        and failures.event_name is not distinct from rule_matches.event_name
         and failures.error_code is not distinct from rule_matches.error_code
 
 )
