@@ -306,7 +306,7 @@ def _land_csv(con: duckdb.DuckDBPyConnection, path: Path, source: str, checksum:
                 where line not in (select line from _rejects)
             )
             select l.*, a.line as _line
-            from (select rowid - min(rowid) over () as _ord, * from _landing) as l
+            from (select rowid as _ord, * from _landing) as l  -- a new table: rowid from 0
             join accepted_lines as a on a.ord = l._ord
             """
         )

@@ -10,3 +10,9 @@
         else try_cast({{ column }} as timestamp)
     end
 {%- endmacro %}
+
+{#- The event time of a raw `raw.events` row: its `timestamp` text, trimmed, empty as null,
+    read as UTC by parse_utc_timestamp. -#}
+{% macro raw_event_ts(column='"timestamp"') -%}
+    {{ parse_utc_timestamp("nullif(trim(" ~ column ~ "), '')") }}
+{%- endmacro %}

@@ -7,7 +7,7 @@ with raw_keys as (
     select count(*) as raw_distinct_events
     from (
         select distinct
-            {{ parse_utc_timestamp('nullif(trim("timestamp"), \'\')') }} as event_ts,
+            {{ raw_event_ts() }} as event_ts,
             nullif(event_name, '') as event_name,
             nullif(user_id, '') as user_id,
             nullif(app_version, '') as app_version,

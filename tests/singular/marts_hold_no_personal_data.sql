@@ -17,9 +17,7 @@
 {%- set personal_values_found = [] -%}
 {%- set events = ref('int_events_roled') -%}
 {%- if execute and adapter.get_relation(events.database, events.schema, events.identifier) -%}
-    {%- set found = run_query(
-        "select distinct personal_value from (" ~ personal_values_in_raw_messages() ~ ")"
-    ) -%}
+    {%- set found = run_query(personal_values_in_raw_messages()) -%}
     {%- set personal_values_found = found.columns[0].values() | list -%}
 {%- endif %}
 

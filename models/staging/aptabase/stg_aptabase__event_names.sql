@@ -5,7 +5,7 @@ with source as (
 
     select
         nullif(event_name, '') as event_name,
-        {{ parse_utc_timestamp('nullif(trim("timestamp"), \'\')') }} as event_ts
+        {{ raw_event_ts() }} as event_ts
     from {{ source('aptabase', 'events') }}
 
 ),

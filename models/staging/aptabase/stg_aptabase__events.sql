@@ -21,7 +21,7 @@ normalized as (
 
     select
         -- identity: the 8 core columns, empty strings as null
-        {{ parse_utc_timestamp('nullif(trim("timestamp"), \'\')') }} as event_ts,
+        {{ raw_event_ts() }} as event_ts,
         nullif(event_name, '') as event_name,
         nullif(user_id, '') as user_id,
         nullif(app_version, '') as app_version,

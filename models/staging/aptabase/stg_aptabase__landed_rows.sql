@@ -6,7 +6,7 @@ with source as (
 
     select
         _landed_at as landed_at,
-        {{ parse_utc_timestamp('nullif(trim("timestamp"), \'\')') }} as event_ts
+        {{ raw_event_ts() }} as event_ts
     from {{ source('aptabase', 'events') }}
 
 ),
