@@ -49,7 +49,6 @@ lifecycle_events as (
         events.event_role,
         events.user_id,
         events.session_id,
-        coalesce('session:' || events.session_id, 'user:' || events.user_id) as pairing_key,
         events.app_version,
         events.app_version_sort_key,
         events.os_family,
@@ -77,117 +76,104 @@ lifecycle_events as (
 
 sequenced as (
 
-    -- each start opens a segment; an outcome belongs to the segment of the last start
-    -- before it (segment 0: outcomes before any start)
+    -- each pairing key's lifecycle in order, a start before an outcome at the same instant:
+    -- the outcome that closes a start is the row right after it, so one sort pairs them
+    -- all (no join on event ids)
     select
         *,
-        sum(case when event_role = 'start' then 1 else 0 end) over (
-            partition by action, pairing_key
-            order by event_ts, case when event_role = 'start' then 0 else 1 end, event_id
-            rows between unbounded preceding and current row
-        ) as segment
+        lag(event_role) over lifecycle as previous_role,
+        lag(event_ts) over lifecycle as previous_ts,
+        lead(event_role) over lifecycle as next_role,
+        lead(event_id) over lifecycle as next_event_id,
+        lead(event_ts) over lifecycle as next_ts,
+        lead(failure_class) over lifecycle as next_failure_class,
+        lead(issue_bucket) over lifecycle as next_issue_bucket
     from lifecycle_events
     where action_has_starts
+    window lifecycle as (
+        -- pairing key: the session, or the user when the event has no session
+        partition by action, session_id, case when session_id is null then user_id end
+        order by event_ts, case when event_role = 'start' then 0 else 1 end, event_id
+    )
 
 ),
 
-starts as (
+paired as (
 
-    select *
-    from sequenced
-    where event_role = 'start'
-
-),
-
-outcomes as (
-
+    -- the first outcome after a start, before the next start, closes it when inside the
+    -- timeout
     select
         *,
-        row_number() over (
-            partition by action, pairing_key, segment order by event_ts, event_id
-        ) as outcome_rank
+        coalesce(
+            event_role = 'start'
+            and next_role != 'start'
+            and next_ts <= {{ dbt.dateadd('hour', timeout_hours, 'event_ts') }},
+            false
+        ) as start_is_closed,
+        coalesce(
+            event_role != 'start'
+            and previous_role = 'start'
+            and event_ts <= {{ dbt.dateadd('hour', timeout_hours, 'previous_ts') }},
+            false
+        ) as closes_a_start
     from sequenced
-    where event_role != 'start'
 
 ),
 
-paired_outcomes as (
+attempts_of_actions_with_starts as (
 
-    -- the first outcome of a segment closes its start when inside the timeout
+    -- one pass over the paired lifecycle (each CTE read once: DuckDB would repeat the sort
+    -- for a second reader): every start is an attempt, closed or abandoned; an outcome that
+    -- closed no start is an orphan attempt
     select
-        outcomes.event_id as outcome_event_id,
-        starts.event_id as start_event_id
-    from outcomes
-    inner join starts
-        on outcomes.action = starts.action
-        and outcomes.pairing_key = starts.pairing_key
-        and outcomes.segment = starts.segment
-    where
-        outcomes.outcome_rank = 1
-        and outcomes.event_ts <= {{ dbt.dateadd('hour', timeout_hours, 'starts.event_ts') }}
-
-),
-
-started_attempts as (
-
-    select
-        starts.event_id as attempt_id,
-        starts.action,
-        starts.user_id,
-        starts.session_id,
-        starts.event_ts as started_at,
-        starts.event_id as start_event_id,
-        outcomes.event_id as outcome_event_id,
-        outcomes.event_ts as outcome_at,
+        event_id as attempt_id,
+        action,
+        user_id,
+        session_id,
+        case when event_role = 'start' then event_ts end as started_at,
+        case when event_role = 'start' then event_id end as start_event_id,
         case
-            when outcomes.event_role = 'success' then 'succeeded'
-            when outcomes.event_role = 'failure' then 'failed'
-            else 'abandoned'
+            when event_role != 'start' then event_id
+            when start_is_closed then next_event_id
+        end as outcome_event_id,
+        case
+            when event_role != 'start' then event_ts
+            when start_is_closed then next_ts
+        end as outcome_at,
+        case
+            when event_role = 'success' then 'succeeded'
+            when event_role = 'failure' then 'failed'
+            when not start_is_closed then 'abandoned'
+            when next_role = 'success' then 'succeeded'
+            else 'failed'
         end as attempt_outcome,
-        false as is_orphan,
-        {{ dbt.datediff('starts.event_ts', 'outcomes.event_ts', 'second') }} as duration_seconds,  -- noqa: LT05
-        outcomes.failure_class,
-        outcomes.issue_bucket,
-        starts.app_version,
-        starts.app_version_sort_key,
-        starts.os_family,
-        starts.os_name,
-        starts.os_version,
-        starts.event_date
-    from starts
-    left join paired_outcomes
-        on starts.event_id = paired_outcomes.start_event_id
-    left join outcomes
-        on paired_outcomes.outcome_event_id = outcomes.event_id
+        event_role != 'start' as is_orphan,
+        case
+            when start_is_closed
+                then {{ dbt.datediff('event_ts', 'next_ts', 'second') }}
+        end as duration_seconds,
+        case
+            when event_role != 'start' then failure_class
+            when start_is_closed then next_failure_class
+        end as failure_class,
+        case
+            when event_role != 'start' then issue_bucket
+            when start_is_closed then next_issue_bucket
+        end as issue_bucket,
+        app_version,
+        app_version_sort_key,
+        os_family,
+        os_name,
+        os_version,
+        event_date
+    from paired
+    where event_role = 'start' or not closes_a_start
 
 ),
 
-unpaired_outcomes as (
+attempts_of_one_event_lifecycles as (
 
-    -- orphans: outcomes of actions with starts that closed no start
-    select
-        outcomes.*,
-        true as is_orphan
-    from outcomes
-    left join paired_outcomes
-        on outcomes.event_id = paired_outcomes.outcome_event_id
-    where paired_outcomes.outcome_event_id is null
-
-    union all
-
-    -- one-event lifecycles: every outcome is an attempt of its own
-    select
-        lifecycle_events.*,
-        cast(null as bigint) as segment,
-        cast(null as bigint) as outcome_rank,
-        false as is_orphan
-    from lifecycle_events
-    where not lifecycle_events.action_has_starts and lifecycle_events.name_role = 'outcome'
-
-),
-
-outcome_attempts as (
-
+    -- actions without any start: every outcome is an attempt of its own
     select
         event_id as attempt_id,
         action,
@@ -198,7 +184,7 @@ outcome_attempts as (
         event_id as outcome_event_id,
         event_ts as outcome_at,
         case when event_role = 'success' then 'succeeded' else 'failed' end as attempt_outcome,
-        is_orphan,
+        false as is_orphan,
         cast(null as bigint) as duration_seconds,
         failure_class,
         issue_bucket,
@@ -208,15 +194,16 @@ outcome_attempts as (
         os_name,
         os_version,
         event_date
-    from unpaired_outcomes
+    from lifecycle_events
+    where not action_has_starts and name_role = 'outcome'
 
 ),
 
 final as (
 
-    select * from started_attempts
+    select * from attempts_of_actions_with_starts
     union all
-    select * from outcome_attempts
+    select * from attempts_of_one_event_lifecycles
 
 )
 
