@@ -1,0 +1,102 @@
+{#- Staging's data tests in an incremental `dbt build` check what can have changed since the
+    last build whose staging tests passed: the UTC days that raw rows landed in since then.
+    Staging is a view that de-duplicates every landed row on each read, so four tests over
+    all of it would cost a daily run more than its models do. Staging is one row per unique
+    event and every copy of an event shares its timestamp, so a day's rows depend only on
+    that day's raw rows: a day no row landed in since the last check is what was checked.
+
+    What the last check covered is int_staging_checked_through, written only by a
+    `dbt build` that ran every data test of stg_aptabase__events (dbt builds it after they
+    pass, skips it when one fails). Everything is checked on `dbt test`, on --full-refresh,
+    on the first build and when that model is missing or empty. A change of staging SQL or
+    macros needs --full-refresh (README), as for the incremental models.
+
+    A test opts in with `config: {meta: {check: landed_since_last_build}}`; the test's
+    model is then filtered on `event_ts` (get_where_subquery below). -#}
+
+{% macro staging_check_from() -%}
+    {#- none: check every day; 'nothing': no row landed since the last check; else the first
+        UTC day ('YYYY-MM-DD') to check -#}
+    {%- set raw_events = source('aptabase', 'events') -%}  {#- seen at parse time: a dependency -#}
+    {%- if not execute or flags.WHICH != 'build' or flags.FULL_REFRESH -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.int_staging_checked_through') -%}
+    {%- set checked = adapter.get_relation(
+        database=node.database, schema=node.schema, identifier=node.alias
+    ) if node else none -%}
+    {%- if checked is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set result = run_query(
+        "select (select max(checked_through) from " ~ checked ~ ") is null,"
+        ~ " strftime(min(cast(" ~ raw_event_ts() ~ " as date)), '%Y-%m-%d')"
+        ~ " from " ~ raw_events
+        ~ " where _landed_at > (select max(checked_through) from " ~ checked ~ ")"
+    ) -%}
+    {%- if result.rows[0][0] -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(result.rows[0][1] or 'nothing') }}
+{%- endmacro %}
+
+{#- The condition a staging check keeps rows by, on the timestamp expression given. -#}
+{% macro staging_check_condition(event_ts) -%}
+    {%- set from_day = staging_check_from() -%}
+    {%- if from_day is none -%}
+        true
+    {%- elif from_day == 'nothing' -%}
+        false
+    {%- else -%}
+        {{ event_ts }} >= cast('{{ from_day }}' as timestamp)
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Whether the running test opted in to checking only what landed since the last check. -#}
+{% macro checks_landed_since_last_build() -%}
+    {{ return((config.get('meta') or {}).get('check') == 'landed_since_last_build') }}
+{%- endmacro %}
+
+{#- dbt's own get_where_subquery (the relation a generic test reads, filtered by its
+    `where` config), plus the staging check scope for tests that opt in. -#}
+{% macro get_where_subquery(relation) -%}
+    {%- set conditions = [] -%}
+    {%- if config.get('where') -%}
+        {%- do conditions.append('(' ~ config.get('where') ~ ')') -%}
+    {%- endif -%}
+    {%- if checks_landed_since_last_build() -%}
+        {%- set scope = staging_check_condition('event_ts') -%}
+        {%- if scope != 'true' -%}
+            {%- do conditions.append(scope) -%}
+        {%- endif -%}
+    {%- endif -%}
+    {%- if conditions -%}
+        {%- set filtered -%}
+            (select * from {{ relation }} where {{ conditions | join(' and ') }}) dbt_subquery
+        {%- endset -%}
+        {{ return(filtered) }}
+    {%- endif -%}
+    {{ return(relation) }}
+{%- endmacro %}
+
+{#- True when this invocation is a `dbt build` that selected every data test of
+    stg_aptabase__events: then, by the time a model that depends on staging is built, they
+    have all passed. -#}
+{% macro staging_checks_all_ran() -%}
+    {%- if not execute or flags.WHICH != 'build' -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set staging_id = 'model.' ~ project_name ~ '.stg_aptabase__events' -%}
+    {%- set tests = [] -%}
+    {%- for node in graph.nodes.values() -%}
+        {%- if node.resource_type == 'test' and staging_id in node.depends_on.nodes -%}
+            {%- do tests.append(node.unique_id) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- for test_id in tests -%}
+        {%- if test_id not in selected_resources -%}
+            {{ return(false) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(tests | length > 0) }}
+{%- endmacro %}
