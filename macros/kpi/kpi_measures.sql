@@ -3,22 +3,40 @@
     cast({{ numerator }} as double) / nullif({{ denominator }}, 0)
 {%- endmacro %}
 
-{#- The event measures every KPI grain shares (kpi-definitions.md), as aggregate expressions
-    over rows of int_events_in_scope. `primary_action_column` names a column holding the
-    overall primary action on each row (null when there is none). -#}
-{% macro kpi_event_measures(primary_action_column='primary_action') -%}
+{#- The event measures every KPI grain shares (kpi-definitions.md), in two steps so that no
+    grain counts distinct users over every event:
+    1. `kpi_user_event_counts()`: aggregates over rows of int_events_in_scope grouped by
+       `user_id` plus the grain's columns (one row per user and grain value; the null user
+       is one row). `primary_action_column` names a column holding the overall primary
+       action on each row (null when there is none).
+    2. `kpi_event_measures()`: aggregates over those rows grouped by the grain. -#}
+{% macro kpi_user_event_counts(primary_action_column='primary_action') -%}
     count(*) as events,
-    count(distinct user_id) as active_users,
     count(case when event_role = 'failure' then 1 end) as failure_events,
     count(case when event_role = 'success' then 1 end) as success_events,
     count(
         case when event_role = 'failure' and failure_class is distinct from 'user_input' then 1 end
     ) as runtime_failure_events,
-    count(distinct case when event_role = 'failure' then user_id end) as affected_users,
     count(
         case when event_role = 'start' and action = {{ primary_action_column }} then 1 end
     ) as primary_starts,
     count(
         case when event_role = 'failure' and action = {{ primary_action_column }} then 1 end
     ) as primary_failures
+{%- endmacro %}
+
+{% macro kpi_event_measures() -%}
+    {{ sum_as_bigint('events') }} as events,
+    count(distinct user_id) as active_users,
+    {{ sum_as_bigint('failure_events') }} as failure_events,
+    {{ sum_as_bigint('success_events') }} as success_events,
+    {{ sum_as_bigint('runtime_failure_events') }} as runtime_failure_events,
+    count(distinct case when failure_events > 0 then user_id end) as affected_users,
+    {{ sum_as_bigint('primary_starts') }} as primary_starts,
+    {{ sum_as_bigint('primary_failures') }} as primary_failures
+{%- endmacro %}
+
+{#- A sum of counts as a bigint, 0 over no rows (as the count it adds up would be). -#}
+{% macro sum_as_bigint(column) -%}
+    cast(coalesce(sum({{ column }}), 0) as bigint)
 {%- endmacro %}

@@ -32,12 +32,23 @@ events as (
 
 ),
 
+user_days as (
+
+    select
+        event_date,
+        user_id,
+        {{ kpi_user_event_counts() }}
+    from events
+    group by event_date, user_id
+
+),
+
 daily_totals as (
 
     select
         event_date,
         {{ kpi_event_measures() }}
-    from events
+    from user_days
     group by event_date
 
 )

@@ -34,10 +34,22 @@ events as (
 
 ),
 
+user_versions as (
+
+    select
+        user_id,
+        app_version,
+        app_version_sort_key,
+        {{ kpi_user_event_counts() }}
+    from events
+    group by user_id, app_version, app_version_sort_key
+
+),
+
 scope_users as (
 
     select count(distinct user_id) as scope_active_users
-    from events
+    from user_versions
 
 ),
 
@@ -47,7 +59,7 @@ version_totals as (
         app_version,
         max(app_version_sort_key) as app_version_sort_key,
         {{ kpi_event_measures() }}
-    from events
+    from user_versions
     where app_version is not null
     group by app_version
 

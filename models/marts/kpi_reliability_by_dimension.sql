@@ -40,18 +40,32 @@ events as (
 
 ),
 
-events_by_dimension as (
+user_platforms as (
+
+    -- each user's counts per platform and version: what every dimension rolls up
+    select
+        user_id,
+        {{ dimensions | join(',\n        ') }},
+        {{ kpi_user_event_counts() }}
+    from events
+    group by user_id, {{ dimensions | join(', ') }}
+
+),
+
+user_counts_by_dimension as (
 
     {% for dimension in dimensions -%}
         select
             '{{ dimension }}' as dimension,
             coalesce({{ dimension }}, '(unknown)') as dimension_value,
             user_id,
-            action,
-            event_role,
-            failure_class,
-            primary_action
-        from events
+            events,
+            failure_events,
+            success_events,
+            runtime_failure_events,
+            primary_starts,
+            primary_failures
+        from user_platforms
         {{ 'union all' if not loop.last }}
     {% endfor %}
 
@@ -63,7 +77,7 @@ dimension_totals as (
         dimension,
         dimension_value,
         {{ kpi_event_measures() }}
-    from events_by_dimension
+    from user_counts_by_dimension
     group by dimension, dimension_value
 
 ),

@@ -30,29 +30,23 @@ events as (
 
 ),
 
-event_totals as (
-
-    select {{ kpi_event_measures() }}
-    from events
-
-),
-
-user_outcomes as (
+user_counts as (
 
     select
         user_id,
-        {{ dbt.bool_or("event_role = 'failure'") }} as has_failure,
-        {{ dbt.bool_or("event_role = 'success'") }} as has_success
+        {{ kpi_user_event_counts() }}
     from events
-    where user_id is not null
     group by user_id
 
 ),
 
-user_totals as (
+event_totals as (
 
-    select count(case when has_success and not has_failure then 1 end) as happy_users
-    from user_outcomes
+    select
+        {{ kpi_event_measures() }},
+        count(distinct case when success_events > 0 and failure_events = 0 then user_id end)
+            as happy_users
+    from user_counts
 
 )
 
@@ -81,11 +75,10 @@ select
 
     -- users
     event_totals.affected_users,
-    user_totals.happy_users,
+    event_totals.happy_users,
     {{ kpi_rate('event_totals.affected_users', 'event_totals.active_users') }}
         as affected_user_share,
-    {{ kpi_rate('user_totals.happy_users', 'event_totals.active_users') }} as happy_user_share
+    {{ kpi_rate('event_totals.happy_users', 'event_totals.active_users') }} as happy_user_share
 from scope
 cross join event_totals
-cross join user_totals
 left join primary_action on true
