@@ -3,27 +3,44 @@
     orphan outcome that has no start. So attempts follow exactly the events' window and
     version filter; an attempt started in the window keeps its outcome even when the outcome
     falls after window_end, and an outcome whose start is before window_start is not an
-    attempt of this report (its failure event still counts in the event KPIs). -#}
+    attempt of this report (its failure event still counts in the event KPIs).
+    The anchoring event's time and version are on the attempt (`started_at`, else
+    `outcome_at`; `app_version`), so the scope of int_events_in_scope is applied to them
+    directly: no join of every attempt with every event. A view: one reader. -#}
+
+{{ config(materialized='view') }}
 
 with attempts as (
 
-    select * from {{ ref('fct_action_attempts') }}
+    select
+        *,
+        coalesce(started_at, outcome_at) as anchored_at
+    from {{ ref('fct_action_attempts') }}
 
 ),
 
-events_in_scope as (
+scope as (
 
     select
-        event_id,
         window_start,
         window_end,
-        version_filter
-    from {{ ref('int_events_in_scope') }}
+        version_filter,
+        has_version_filter
+    from {{ ref('int_kpi_scope') }}
+
+),
+
+versions_in_scope as (
+
+    select app_version
+    from {{ ref('int_app_versions_in_scope') }}
+    where is_in_scope
 
 ),
 
 final as (
 
+    -- the scope of int_events_in_scope, on the anchoring event
     select
         -- ids
         attempts.attempt_id,
@@ -53,12 +70,16 @@ final as (
         attempts.event_date,
 
         -- scope
-        events_in_scope.window_start,
-        events_in_scope.window_end,
-        events_in_scope.version_filter
+        scope.window_start,
+        scope.window_end,
+        scope.version_filter
     from attempts
-    inner join events_in_scope
-        on coalesce(attempts.start_event_id, attempts.outcome_event_id) = events_in_scope.event_id
+    inner join scope
+        on attempts.anchored_at >= scope.window_start
+        and attempts.anchored_at <= scope.window_end
+    where
+        not scope.has_version_filter
+        or attempts.app_version in (select versions_in_scope.app_version from versions_in_scope)
 
 )
 
