@@ -75,12 +75,45 @@ deduplicated as (
 
 ),
 
+app_versions as (
+
+    -- the version's parts and sort key once per distinct version (a handful), not once per
+    -- event: four pattern matches per row were a third of what a full read of this view cost
+    select
+        app_version,
+        {{ app_version_part('app_version', 1) }} as app_version_major,
+        {{ app_version_part('app_version', 2) }} as app_version_minor,
+        {{ app_version_part('app_version', 3) }} as app_version_patch,
+        {{ app_version_sort_key('app_version') }} as app_version_sort_key
+    from (
+        -- from the table, not the `source` CTE: a CTE read twice would be materialized
+        select distinct nullif(app_version, '') as app_version
+        from {{ source('aptabase', 'events') }}
+    ) as landed_versions
+    where app_version is not null
+
+),
+
 parsed as (
 
     select
         *,
         {{ repair_props_json('string_props_raw') }} as string_props_repaired
     from deduplicated
+
+),
+
+versioned as (
+
+    select
+        parsed.*,
+        app_versions.app_version_major,
+        app_versions.app_version_minor,
+        app_versions.app_version_patch,
+        app_versions.app_version_sort_key
+    from parsed
+    left join app_versions
+        on parsed.app_version = app_versions.app_version
 
 ),
 
@@ -99,10 +132,10 @@ final as (
 
         -- app and platform
         app_version,
-        {{ app_version_part('app_version', 1) }} as app_version_major,
-        {{ app_version_part('app_version', 2) }} as app_version_minor,
-        {{ app_version_part('app_version', 3) }} as app_version_patch,
-        {{ app_version_sort_key('app_version') }} as app_version_sort_key,
+        app_version_major,
+        app_version_minor,
+        app_version_patch,
+        app_version_sort_key,
         app_build_number,
         {{ os_family('os_name') }} as os_family,
         os_name,
@@ -136,7 +169,7 @@ final as (
         source_line,
         file_checksum,
         landed_at
-    from parsed
+    from versioned
 
 )
 
