@@ -1,6 +1,6 @@
-{#- Every unique event with its action and role. A one-event lifecycle (taxonomy role
-    `outcome`) takes its role from the outcome prop: true/success/ok/1 is a success,
-    false/failure/error/0 a failure. Messages are normalized here once: the redacted form
+{#- Every unique event with its action and role (the staging columns that models downstream
+    read). A one-event lifecycle (taxonomy role `outcome`) takes its role from the outcome
+    prop: true/success/ok/1 is a success, false/failure/error/0 a failure. Messages are normalized here once: the redacted form
     published in marts and the template unmatched failures are bucketed by.
     Incremental: each run replaces the days from the run window on (int_incremental_window). -#}
 
@@ -14,7 +14,26 @@
 
 with events as (
 
-    select * from {{ ref('stg_aptabase__events') }}
+    -- the staging columns models downstream read (raw props text, context and provenance
+    -- stay in staging: every column here is written for every event)
+    select
+        event_id,
+        user_id,
+        session_id,
+        event_name,
+        event_ts,
+        event_date,
+        app_version,
+        app_version_sort_key,
+        os_family,
+        os_name,
+        os_version,
+        string_props,
+        numeric_props,
+        error_message,
+        message_truncated,
+        landed_at
+    from {{ ref('stg_aptabase__events') }}
     {%- if rebuild_from is not none %}
         where event_ts >= cast('{{ rebuild_from }}' as timestamp)
     {%- endif %}
