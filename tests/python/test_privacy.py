@@ -1,0 +1,67 @@
+"""The privacy test (tests/singular/marts_hold_no_personal_data.sql) finds a leaked home-folder
+name in the marts, and does not mistake ids for leaks.
+
+A user whose home folder is `/home/abe` (a name made of hex letters) has a failure landed:
+`abe` becomes a personal value, and with 3,000 events dozens of md5 event ids contain it by
+chance. The build must pass (the message is redacted; ids are no leak); once the name is
+written into a published message, the test must fail on exactly that row.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+
+import duckdb
+
+from conftest import REPO_ROOT, query, run_cli, run_dbt
+from extract.paths import dbt_command
+
+sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
+import generate  # noqa: E402
+
+NAME = "abe"
+
+
+def test_privacy_test_finds_a_leak_and_ignores_ids(tmp_path):
+    exports = tmp_path / "exports"
+    generate.generate(3000, exports, days=2, end_date=date(2026, 2, 2), seed=3, page_size=1000,
+                      threads=1, echo=lambda _: None)
+    db = tmp_path / "warehouse.duckdb"
+    landed = run_cli("land", str(exports), "--db", str(db))
+    assert landed.returncode == 0, landed.stderr
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            """insert into raw.events
+               select * replace (
+                   ? as string_props, 'u-home-1' as user_id, _source_line + 100000 as _source_line
+               )
+               from raw.events where event_name like '%\\_failed' escape '\\' limit 1""",
+            ['{"error_message":"Audio file not found: /home/' + NAME + '/Music/take1.wav"}'],
+        )
+
+    run_dbt("build", db=db, tmp=tmp_path)  # raises when any test, the privacy one too, fails
+    # the premise: ids in the marts contain the name by chance, the message was redacted
+    assert query(db, f"select count(*) from marts.fct_events where event_id like '%{NAME}%'")[0][0] > 0
+    assert query(db, "select error_message_redacted from marts.fct_events"
+                     " where user_id = 'u-home-1'") == [("Audio file not found: <path>",)]
+
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "update marts.fct_events set error_message_redacted = 'cannot open /home/abe/x'"
+            " where user_id = 'u-home-1'"
+        )
+    env = {**os.environ, "TELEMETRY_DB": str(db), "DBT_TARGET_PATH": str(tmp_path / "target"),
+           "DBT_LOG_PATH": str(tmp_path / "logs")}
+    result = subprocess.run(
+        [*dbt_command(), "test", "--select", "marts_hold_no_personal_data",
+         "--project-dir", str(REPO_ROOT), "--profiles-dir", str(REPO_ROOT)],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode != 0
+    results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
+    (outcome,) = [r for r in results if r["unique_id"].endswith(".marts_hold_no_personal_data")]
+    assert (outcome["status"], outcome["failures"]) == ("fail", 1)
