@@ -122,9 +122,9 @@ paired as (
 
 attempts_of_actions_with_starts as (
 
-    -- one pass over the paired lifecycle (each CTE read once: DuckDB would repeat the sort
-    -- for a second reader): every start is an attempt, closed or abandoned; an outcome that
-    -- closed no start is an orphan attempt
+    -- one pass over the paired lifecycle (a second reader of a CTE makes DuckDB materialize
+    -- it or compute it twice): every start is an attempt, closed or abandoned; an outcome
+    -- that closed no start is an orphan attempt
     select
         event_id as attempt_id,
         action,
