@@ -5,8 +5,9 @@
     falls after window_end, and an outcome whose start is before window_start is not an
     attempt of this report (its failure event still counts in the event KPIs).
     The anchoring event's time and version are on the attempt (`started_at`, else
-    `outcome_at`; `app_version`), so the scope of int_events_in_scope is applied to them
-    directly: no join of every attempt with every event. A view: one reader. -#}
+    `outcome_at`; `app_version`), so the scope (macro in_kpi_scope, as for
+    int_events_in_scope) is applied to them directly: no join of every attempt with every
+    event. A view: one reader. -#}
 
 {{ config(materialized='view') }}
 
@@ -30,17 +31,9 @@ scope as (
 
 ),
 
-versions_in_scope as (
-
-    select app_version
-    from {{ ref('int_app_versions_in_scope') }}
-    where is_in_scope
-
-),
-
 final as (
 
-    -- the scope of int_events_in_scope, on the anchoring event
+    -- in scope: the anchoring event's time and version
     select
         -- ids
         attempts.attempt_id,
@@ -75,11 +68,7 @@ final as (
         scope.version_filter
     from attempts
     inner join scope
-        on attempts.anchored_at >= scope.window_start
-        and attempts.anchored_at <= scope.window_end
-    where
-        not scope.has_version_filter
-        or attempts.app_version in (select versions_in_scope.app_version from versions_in_scope)
+        on {{ in_kpi_scope('attempts.anchored_at', 'attempts.app_version') }}
 
 )
 

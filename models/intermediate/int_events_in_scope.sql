@@ -23,14 +23,6 @@ scope as (
 
 ),
 
-versions_in_scope as (
-
-    select app_version
-    from {{ ref('int_app_versions_in_scope') }}
-    where is_in_scope
-
-),
-
 final as (
 
     select
@@ -65,11 +57,7 @@ final as (
         scope.version_filter
     from events
     inner join scope
-        on events.event_ts >= scope.window_start
-        and events.event_ts <= scope.window_end
-    where
-        not scope.has_version_filter
-        or events.app_version in (select versions_in_scope.app_version from versions_in_scope)
+        on {{ in_kpi_scope('events.event_ts', 'events.app_version') }}
 
 )
 
