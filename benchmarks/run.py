@@ -284,7 +284,8 @@ def render(r: dict) -> str:
         f"| pandas (the seed's method) | {secs(pandas.seconds)} | {gb(pandas.peak_rss)} | {events / pandas.seconds:,.0f} events/s |",
         "",
         "dbt wall times include dbt's start and parse (about "
-        f"{secs(full.seconds - full.extra['elapsed'])} here); node times are summed over 2 threads.",
+        f"{secs(full.seconds - full.extra['elapsed'])} here). dbt runs one node at a time "
+        "(profiles.yml), each query on TELEMETRY_THREADS DuckDB threads.",
         "",
         "## Targets",
         "",

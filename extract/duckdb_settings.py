@@ -1,7 +1,7 @@
 """DuckDB settings from the environment, the same for `telemetry land` and dbt (profiles.yml
 reads the same variables with the same defaults):
 
-    TELEMETRY_THREADS       DuckDB threads (and dbt threads)          default 2
+    TELEMETRY_THREADS       DuckDB threads per query                  default 2
     TELEMETRY_MEMORY_LIMIT  DuckDB memory_limit, e.g. 2GB, 1500MB     default 2GB
     TELEMETRY_TEMP_DIR      where DuckDB spills what does not fit     default <database>.tmp
 
