@@ -82,8 +82,13 @@ create table if not exists raw.landed_files (
     rows_landed bigint not null,
     duplicate_rows bigint not null,
     rejected_rows bigint not null,
-    landed_at timestamp not null
+    landed_at timestamp not null,
+    first_event_ts timestamp,
+    last_event_ts timestamp
 );
+-- landed_files of a warehouse landed before the file's time range was recorded
+alter table raw.landed_files add column if not exists first_event_ts timestamp;
+alter table raw.landed_files add column if not exists last_event_ts timestamp;
 """
 
 CSV_SUFFIXES = {".csv"}
@@ -384,34 +389,48 @@ def _finish(
         "try_cast(\"timestamp\" as timestamp)" if c == "timestamp" else f"nullif(\"{c}\", '')"
         for c in CORE_COLUMNS
     )
-    header_lines, bad_ts, rows_read = con.execute(
+    header_lines, bad_ts, rows_read, first_ts, last_ts = con.execute(
         """
         select
             count(*) filter (where _is_header),
             count(*) filter (where not _is_header and try_cast("timestamp" as timestamp) is null),
-            count(*)
+            count(*),
+            -- the time range of its rows (a header line's `timestamp` is no timestamp)
+            strftime(min(try_cast("timestamp" as timestamp)), '%Y-%m-%d %H:%M:%S.%f'),
+            strftime(max(try_cast("timestamp" as timestamp)), '%Y-%m-%d %H:%M:%S.%f')
         from _parsed
         """
     ).fetchone()
     # Duplicates: landed rows whose event (the 8 core columns) was landed before, from an
-    # earlier file or earlier in this one. Only landed rows in this file's time range can be
-    # the same event: the rest of `raw` is not hashed (landing stays linear, not quadratic).
+    # earlier file or earlier in this one. Only rows of files whose time range overlaps this
+    # file's can be the same event: the rest of `raw` is not read (a file with no recorded
+    # range, landed before ranges were recorded, is read), so landing stays linear.
+    overlapping = [] if first_ts is None else [row[0] for row in con.execute(
+        f"""
+        select file_checksum from raw.landed_files
+        where rows_landed > 0 and (
+            first_event_ts is null
+            or (first_event_ts <= {_lit(last_ts)} and last_event_ts >= {_lit(first_ts)})
+        )
+        """
+    ).fetchall()]
+    landed_before = (
+        f"""
+        select distinct hash({key}) as event_key
+        from raw.events
+        where _file_checksum in ({", ".join(_lit(c) for c in overlapping)})
+            and try_cast("timestamp" as timestamp) between {_lit(first_ts)} and {_lit(last_ts)}
+        """
+        if overlapping else "select null::ubigint as event_key where false"
+    )
     duplicates = con.execute(
         f"""
         with this_file as (
-            select try_cast("timestamp" as timestamp) as event_ts, hash({key}) as event_key
+            select hash({key}) as event_key
             from _parsed
             where not _is_header and try_cast("timestamp" as timestamp) is not null
         ),
-        time_range as (
-            select min(event_ts) as first_ts, max(event_ts) as last_ts from this_file
-        ),
-        landed_before as (
-            select distinct hash({key}) as event_key
-            from raw.events
-            where try_cast("timestamp" as timestamp)
-                between (select first_ts from time_range) and (select last_ts from time_range)
-        )
+        landed_before as ({landed_before})
         select
             count(*) - count(distinct event_key)
             + count(distinct event_key) filter (
@@ -442,20 +461,26 @@ def _finish(
             where not _is_header and try_cast("timestamp" as timestamp) is not null
             """
         )
-        con.execute(
-            f"""
-            insert into raw.rejected_rows
-            select {_lit(source)}, {_lit(checksum)}, _line, reason, raw_text, now()::timestamp
-            from _rejected
-            union all
-            select {_lit(source)}, {_lit(checksum)}, _line,
-                'BAD TIMESTAMP: ' || coalesce('"' || "timestamp" || '"', 'empty'),
-                concat_ws(',', {cols}), now()::timestamp
-            from _parsed
-            where not _is_header and try_cast("timestamp" as timestamp) is null
-            """
-        )
-        _record_file(con, path, source, checksum, kind, header, result)
+        if rejected_lines:
+            con.execute(
+                f"""
+                insert into raw.rejected_rows
+                select {_lit(source)}, {_lit(checksum)}, _line, reason, raw_text, now()::timestamp
+                from _rejected
+                """
+            )
+        if bad_ts:  # counted above: no second read of every row when there is none
+            con.execute(
+                f"""
+                insert into raw.rejected_rows
+                select {_lit(source)}, {_lit(checksum)}, _line,
+                    'BAD TIMESTAMP: ' || coalesce('"' || "timestamp" || '"', 'empty'),
+                    concat_ws(',', {cols}), now()::timestamp
+                from _parsed
+                where not _is_header and try_cast("timestamp" as timestamp) is null
+                """
+            )
+        _record_file(con, path, source, checksum, kind, header, result, (first_ts, last_ts))
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -475,8 +500,10 @@ def _record_file(
     kind: str,
     header: list[str],
     result: FileResult,
+    time_range: tuple[str | None, str | None] = (None, None),
 ) -> None:
     texts = ", ".join(_lit(v) for v in (checksum, source, kind, ",".join(header)))
+    first_ts, last_ts = (f"{_lit(ts)}::timestamp" if ts else "null" for ts in time_range)
     counts = ", ".join(
         str(int(v))
         for v in (
@@ -488,7 +515,12 @@ def _record_file(
             result.rejected,
         )
     )
-    con.execute(f"insert into raw.landed_files values ({texts}, {counts}, now()::timestamp)")
+    con.execute(
+        "insert into raw.landed_files (file_checksum, source_file, file_format, columns_found,"
+        " bytes, lines_read, header_lines, rows_landed, duplicate_rows, rejected_rows,"
+        " landed_at, first_event_ts, last_event_ts)"
+        f" values ({texts}, {counts}, now()::timestamp, {first_ts}, {last_ts})"
+    )
 
 
 def _sql_str(value: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -129,6 +130,44 @@ def test_duplicates_of_landed_events_are_counted(tmp_path, db):
     out = land(db, raw, trimmed)
     assert "3 rows landed + 0 rejected; 2 of the landed rows duplicate" in out
     assert "5 rows landed + 0 rejected; 2 duplicates, 3 new events" in out
+
+
+def test_duplicates_are_looked_for_in_files_whose_time_range_overlaps(tmp_path, db):
+    """Each landed file records the time range of its rows; a new file is compared with
+    the rows of files whose range overlaps its own (and of files landed before ranges were
+    recorded), so its duplicates are counted without reading the rest of raw."""
+    day1 = write(tmp_path / "day1.csv", [
+        HEADER16,
+        row16("2026-02-01 10:00:00", "u1", "app_started"),
+        row16("2026-02-01 23:59:59", "u2", "app_started"),
+    ])
+    day3 = write(tmp_path / "day3.csv", [HEADER16, row16("2026-02-03 08:00:00", "u3", "app_started")])
+    land(db, day1, day3)
+    assert query(db, "select source_file, first_event_ts, last_event_ts from raw.landed_files"
+                     " order by 1") == [
+        (str(day1.resolve()), datetime(2026, 2, 1, 10), datetime(2026, 2, 1, 23, 59, 59)),
+        (str(day3.resolve()), datetime(2026, 2, 3, 8), datetime(2026, 2, 3, 8)),
+    ]
+    # an overlapping export (day 1 evening to day 2) repeats one day-1 row
+    overlap = write(tmp_path / "overlap.csv", [
+        HEADER16,
+        row16("2026-02-01 23:59:59", "u2", "app_started"),
+        row16("2026-02-02 09:00:00", "u4", "app_started"),
+    ])
+    assert "2 rows landed + 0 rejected; 1 of the landed rows duplicate" in land(db, overlap)
+
+    # a warehouse landed before ranges were recorded: the columns are added, its files'
+    # rows are still compared
+    with duckdb.connect(str(db)) as con:
+        con.execute("alter table raw.landed_files drop column first_event_ts")
+        con.execute("alter table raw.landed_files drop column last_event_ts")
+    again = write(tmp_path / "again.csv", [
+        HEADER16,
+        row16("2026-02-03 08:00:00", "u3", "app_started"),
+        row16("2026-02-03 09:00:00", "u5", "app_started"),
+    ])
+    assert "2 rows landed + 0 rejected; 1 of the landed rows duplicate" in land(db, again)
+    assert query(db, "select count(*), count(first_event_ts) from raw.landed_files") == [(4, 1)]
 
 
 @pytest.mark.parametrize(
