@@ -65,27 +65,38 @@ current_inputs as (
 
 ),
 
+previous_events_built as (
+
+    {% if has_previous -%}
+        select
+            max(event_date) as newest_day,
+            max(landed_at) as landed_watermark
+        from {{ previous_events }}
+    {%- else -%}
+        select
+            cast(null as date) as newest_day,
+            cast(null as timestamp) as landed_watermark
+    {%- endif %}
+
+),
+
 previous as (
 
     {% if has_previous -%}
         select
             previous_window.name_classes,
             previous_window.inputs_fingerprint,
-            previous_events.newest_day,
-            previous_events.landed_watermark
+            previous_events_built.newest_day,
+            previous_events_built.landed_watermark
         from {{ previous_window }} as previous_window
-        cross join (
-            select
-                max(event_date) as newest_day,
-                max(landed_at) as landed_watermark
-            from {{ previous_events }}
-        ) as previous_events
+        cross join previous_events_built
     {%- else -%}
         select
             cast(null as varchar []) as name_classes,
             cast(null as varchar) as inputs_fingerprint,
-            cast(null as date) as newest_day,
-            cast(null as timestamp) as landed_watermark
+            previous_events_built.newest_day,
+            previous_events_built.landed_watermark
+        from previous_events_built
     {%- endif %}
 
 ),

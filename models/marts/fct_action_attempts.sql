@@ -29,6 +29,11 @@
         {%- set rebuild_from = none %}
     {%- endif %}
 {%- endif %}
+{#- the events a rebuild reads: from `attempt_timeout_hours` before its first day (a
+    condition rendered on every run, so the SQL lints the same either way) -#}
+{%- set events_read = 'events.event_ts >= ' ~ dbt.dateadd(
+    'hour', -timeout_hours, "cast('" ~ rebuild_from ~ "' as timestamp)"
+) | trim if rebuild_from is not none else 'true' %}
 
 with actions_with_starts as (
 
@@ -66,11 +71,7 @@ lifecycle_events as (
         on events.action = actions_with_starts.action
     where
         events.event_role in ('start', 'success', 'failure')
-    {%- if rebuild_from is not none %}
-        and events.event_ts >= {{ dbt.dateadd(
-            'hour', -timeout_hours, "cast('" ~ rebuild_from ~ "' as timestamp)"
-        ) }}
-    {%- endif %}
+        and {{ events_read }}
 
 ),
 
