@@ -30,7 +30,8 @@ with personal_values as (
 
 mart_text as (
 
-    {{ marts_text_values() }}
+    -- only values of rows that contain a personal value somewhere (one match per row)
+    {{ marts_text_values(personal_values_found) }}
 
 ),
 
