@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -49,6 +50,26 @@ def run_dbt(*args: str, db: Path, tmp: Path, vars: str | None = None,
     if result.returncode != 0:
         raise AssertionError(f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}")
     return result
+
+
+def land(db: Path, *paths: Path | str) -> str:
+    """`telemetry land PATHS --db DB`, which must succeed; its output."""
+    result = run_cli("land", *map(str, paths), "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def daily_exports(out: Path, events: int, days: list[date], *, seed: int,
+                  page_size: int) -> dict[str, Path]:
+    """Generated daily exports (benchmarks/generate.py) of `days` (consecutive), by key
+    day1, day2, ..."""
+    if str(REPO_ROOT / "benchmarks") not in sys.path:
+        sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
+    import generate  # noqa: PLC0415 (a script folder, not a package)
+
+    generate.generate(events, out, days=len(days), end_date=days[-1], seed=seed,
+                      page_size=page_size, threads=1, echo=lambda _: None)
+    return {f"day{i}": out / f"vibe-release-{d.isoformat()}.csv" for i, d in enumerate(days, 1)}
 
 
 def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:

@@ -11,17 +11,13 @@ every table of `marts` (and the incremental intermediate tables) must be identic
 from __future__ import annotations
 
 import shutil
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from conftest import REPO_ROOT, query, run_cli, run_dbt
-
-sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
-import generate  # noqa: E402
+from conftest import daily_exports, land, query, run_dbt
 
 END = date(2026, 2, 6)
 DAYS = [END - timedelta(days=d) for d in range(5, -1, -1)]  # day 1 .. day 6
@@ -34,9 +30,7 @@ BUILD = ("build", "--exclude-resource-type", "test", "--exclude-resource-type", 
 @pytest.fixture(scope="module")
 def exports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("exports")
-    generate.generate(2500, out, days=len(DAYS), end_date=END, seed=11, page_size=150,
-                      threads=1, echo=lambda _: None)
-    files = {f"day{i}": out / f"vibe-release-{d.isoformat()}.csv" for i, d in enumerate(DAYS, 1)}
+    files = daily_exports(out, 2500, DAYS, seed=11, page_size=150)
     con = duckdb.connect()
     try:
         # day 1 with every 7th row missing (its complete export lands two runs later)
@@ -61,11 +55,6 @@ def exports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     files["day1_early"] = early
     files["day4_trimmed"] = trimmed
     return files
-
-
-def land(db: Path, *paths: Path) -> None:
-    result = run_cli("land", *map(str, paths), "--db", str(db))
-    assert result.returncode == 0, result.stderr
 
 
 def table_names(db: Path) -> list[str]:

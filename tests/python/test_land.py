@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import query, run_cli, run_dbt
+from conftest import land, query, run_cli, run_dbt
 
 HEADER16 = (
     '"timestamp","user_id","session_id","event_name","string_props","numeric_props",'
@@ -30,12 +30,6 @@ def write(path: Path, lines: list[str], *, trailing_newline: bool = True) -> Pat
     text = "\n".join(lines) + ("\n" if trailing_newline else "")
     path.write_bytes(text.encode("utf-8"))
     return path
-
-
-def land(db: Path, *paths: Path | str) -> str:
-    result = run_cli("land", *map(str, paths), "--db", str(db))
-    assert result.returncode == 0, result.stderr
-    return result.stdout
 
 
 def raw_count(db: Path) -> int:

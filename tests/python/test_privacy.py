@@ -12,24 +12,19 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from datetime import date
 
 import duckdb
 
-from conftest import REPO_ROOT, query, run_cli, run_dbt
+from conftest import REPO_ROOT, daily_exports, query, run_cli, run_dbt
 from extract.paths import dbt_command
-
-sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
-import generate  # noqa: E402
 
 NAME = "abe"
 
 
 def test_privacy_test_finds_a_leak_and_ignores_ids(tmp_path):
     exports = tmp_path / "exports"
-    generate.generate(3000, exports, days=2, end_date=date(2026, 2, 2), seed=3, page_size=1000,
-                      threads=1, echo=lambda _: None)
+    daily_exports(exports, 3000, [date(2026, 2, 1), date(2026, 2, 2)], seed=3, page_size=1000)
     db = tmp_path / "warehouse.duckdb"
     landed = run_cli("land", str(exports), "--db", str(db))
     assert landed.returncode == 0, landed.stderr

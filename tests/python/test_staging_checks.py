@@ -13,18 +13,14 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from conftest import REPO_ROOT, query, run_cli, run_dbt
+from conftest import REPO_ROOT, daily_exports, land, query, run_dbt
 from extract.paths import dbt_command
-
-sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
-import generate  # noqa: E402
 
 END = date(2026, 2, 4)
 DAYS = [END - timedelta(days=d) for d in range(3, -1, -1)]  # day 1 .. day 4
@@ -34,9 +30,7 @@ NOT_NULL = "not_null_columns_stg_aptabase__events_"
 @pytest.fixture(scope="module")
 def exports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("exports")
-    generate.generate(800, out, days=len(DAYS), end_date=END, seed=5, page_size=500,
-                      threads=1, echo=lambda _: None)
-    files = {f"day{i}": out / f"vibe-release-{d.isoformat()}.csv" for i, d in enumerate(DAYS, 1)}
+    files = daily_exports(out, 800, DAYS, seed=5, page_size=500)
     # day 4 with one more row: a copy of its first row without an event name
     bad = out / "bad" / files["day4"].name
     bad.parent.mkdir()
@@ -53,11 +47,6 @@ def exports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         )
     files["day4_bad"] = bad
     return files
-
-
-def land(db: Path, *paths: Path) -> None:
-    result = run_cli("land", *map(str, paths), "--db", str(db))
-    assert result.returncode == 0, result.stderr
 
 
 def dbt_may_fail(*args: str, db: Path, tmp: Path) -> tuple[int, dict[str, str]]:
