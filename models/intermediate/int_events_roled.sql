@@ -80,36 +80,9 @@ roled as (
 )
 
 select
-    -- ids
-    event_id,
-    user_id,
-    session_id,
-
-    -- event
-    event_name,
-    event_ts,
-    event_date,
-    action,
-    event_role,
-
-    -- app and platform
-    app_version,
-    app_version_sort_key,
-    os_family,
-    os_name,
-    os_version,
-
-    -- props and failure
-    string_props,
-    numeric_props,
-    fixed_failure_class,
-    error_code,
-    error_message,
-    message_truncated,
+    -- what decided the role stays here (int_event_names_classified has it per name)
+    * exclude (name_role, outcome_prop, outcome_value),
     {{ normalize_message('error_message') }} as error_message_redacted,
     case when event_role = 'failure' then {{ message_template('error_message') }} end
-        as message_template,
-
-    -- provenance
-    landed_at
+        as message_template
 from roled
