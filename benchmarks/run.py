@@ -135,7 +135,7 @@ def dbt_step(name: str, args: list[str], env: dict[str, str]) -> Step:
 
 
 def land_step(name: str, files: list[Path], db: Path, env: dict[str, str]) -> Step:
-    return measure(name, [sys.executable, "-m", "extract.cli", "land", *map(str, files),
+    return measure(name, [sys.executable, "-m", "telemetry", "land", *map(str, files),
                           "--db", str(db)], env)
 
 

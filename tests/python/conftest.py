@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from extract.paths import dbt_command
+from telemetry.paths import dbt_command
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,7 +24,7 @@ def run_cli(*args: str, db: Path | None = None, cwd: Path = REPO_ROOT, env: dict
     if db is not None:
         full_env["TELEMETRY_DB"] = str(db)
     result = subprocess.run(
-        [sys.executable, "-m", "extract.cli", *args],
+        [sys.executable, "-m", "telemetry", *args],
         cwd=cwd, env=full_env, capture_output=True, text=True,
     )
     if check and result.returncode != 0:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO_ROOT, run_cli
-from extract.duckdb_settings import DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS, duckdb_settings
-from extract.errors import UserError
-from extract.land import connect
+from telemetry.duckdb_settings import DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS, duckdb_settings
+from telemetry.errors import UserError
+from telemetry.land.loader import connect
 
 
 def test_defaults_spill_next_to_the_database(tmp_path):

@@ -25,14 +25,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from extract import cli
-from extract.aptabase import AptabaseClient, RetryPolicy, Settings
-from extract.errors import UserError
-from extract.export_cmd import execute
-from extract.exporter import ExportPlan, run_export
-from extract.fake_server import FakeApp, FakeAptabase, Faults
-from extract.land import CORE_COLUMNS
-from extract.progress import Progress
+from telemetry import cli
+from telemetry.aptabase.client import AptabaseClient, RetryPolicy, Settings
+from telemetry.errors import UserError
+from telemetry.cli.export import execute
+from telemetry.aptabase.export import ExportPlan, run_export
+from telemetry.devtools.server import FakeApp, FakeAptabase, Faults
+from telemetry.land.loader import CORE_COLUMNS
+from telemetry.progress import Progress
 
 SECRET = "export-test-secret-Zq9v"
 EMAIL = "dev@example.com"
@@ -614,7 +614,7 @@ def served_subprocess(tmp_path: Path, leak_guard: Transcript) -> Iterator[str]:
     env = {**os.environ, "AUTH_SECRET": SECRET, "AUTH_EMAIL": EMAIL, "APP_KEY": APP_KEY}
     env.pop("APTABASE_REGION", None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "extract.cli", "serve", "--port", "0", "--synthetic", "2024-05-01",
+        [sys.executable, "-m", "telemetry", "serve", "--port", "0", "--synthetic", "2024-05-01",
          "--events-per-day", "80000"],
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import duckdb
 import httpx
+import jwt
 import pytest
 
-from extract.fake_server import FakeApp, FakeAptabase, Faults
-from extract.jwt_hs256 import encode, sign_in_token
-from extract.land import EXPORT_COLUMNS
+from telemetry.devtools.server import FakeApp, FakeAptabase, Faults
+from telemetry.aptabase.signin import sign_in_token
+from telemetry.land.loader import EXPORT_COLUMNS
 
 SECRET = "fake-server-test-secret"
 EMAIL = "dev@example.com"
@@ -40,7 +41,7 @@ def token(**overrides: object) -> str:
     }
     claims.update(overrides)
     secret = str(claims.pop("_secret", SECRET))
-    return encode(claims, secret)
+    return jwt.encode(claims, secret.encode(), algorithm="HS256")
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from datetime import date
 import duckdb
 
 from conftest import REPO_ROOT, daily_exports, query, run_cli, run_dbt
-from extract.paths import dbt_command
+from telemetry.paths import dbt_command
 
 NAME = "abe"
 

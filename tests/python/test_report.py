@@ -35,7 +35,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from extract.land import RAW_DDL, land_paths
+from telemetry.land.loader import RAW_DDL, land_paths
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BUNDLED_SAMPLE = REPO_ROOT / "data" / "sample"
@@ -233,7 +233,7 @@ def report_env(workdir: Path) -> dict[str, str]:
 
 def run_report(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "extract.cli", "report", *args],
+        [sys.executable, "-m", "telemetry", "report", *args],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,
@@ -627,7 +627,7 @@ def sample_warehouse(workdir: Path) -> Path:
     """The bundled sample, or the same sample generated when it is not bundled yet."""
     source = BUNDLED_SAMPLE
     if not any(source.glob("*.csv")):
-        sample = pytest.importorskip("extract.sample", reason="no bundled sample and no generator")
+        sample = pytest.importorskip("telemetry.devtools.sample", reason="no bundled sample and no generator")
         source = workdir / "sample"
         sample.generate_sample(source, page_size=250)
     db = workdir / "sample.duckdb"
@@ -640,8 +640,8 @@ def sample_report(sample_warehouse: Path, report_env: dict[str, str]):
     """The acceptance run: `telemetry report --window-hours 48 --top-app-versions 2` on the
     sample; returns its Markdown and the rows it was written from (the analyses as dbt
     compiled them, run again on the report database that run built)."""
-    from extract.report.build import ReportScope
-    from extract.report.data import load_report_data
+    from telemetry.report.build import ReportScope
+    from telemetry.report.data import load_report_data
 
     result = run_report(
         report_env,
@@ -662,7 +662,7 @@ def sample_report(sample_warehouse: Path, report_env: dict[str, str]):
 
 
 def test_sample_report_meets_the_seed_checklist(sample_report):
-    from extract.report import render
+    from telemetry.report import render
 
     md, data = sample_report
     missing = {
@@ -684,7 +684,7 @@ def test_sample_report_meets_the_seed_checklist(sample_report):
 def test_sample_html_report_renders_in_chromium(sample_report, workdir):
     """The acceptance run's report as HTML (rendered from the same rows, no second dbt
     build) opens in Chromium with every chart drawn."""
-    from extract.report import render
+    from telemetry.report import render
 
     _, data = sample_report
     html_path = workdir / "sample.html"

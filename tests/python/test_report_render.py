@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from extract.errors import UserError
-from extract.report import render
-from extract.report.build import ReportScope, _failure_text, _node_line, report_paths
-from extract.report.charts import daily_chart, os_chart, pareto_chart, release_chart
-from extract.report.data import ANALYSES, ReportData
-from extract.report_cmd import parse_app_versions, parse_window_end
+from telemetry.errors import UserError
+from telemetry.report import render
+from telemetry.report.build import ReportScope, _failure_text, _node_line, report_paths
+from telemetry.report.charts import daily_chart, os_chart, pareto_chart, release_chart
+from telemetry.report.data import ANALYSES, ReportData
+from telemetry.cli.report import parse_app_versions, parse_window_end
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 START, END = datetime(2026, 2, 14, 0, 0, 0), datetime(2026, 2, 15, 23, 59, 59)
@@ -260,7 +260,7 @@ def test_option_parsing():
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "extract.cli", "report", *args],
+        [sys.executable, "-m", "telemetry", "report", *args],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,

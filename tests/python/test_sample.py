@@ -1,4 +1,4 @@
-"""The sample-data generator (`extract/sample.py`, `telemetry sample`): its files carry the
+"""The sample-data generator (`telemetry/devtools/sample.py`, `telemetry sample`): its files carry the
 real export quirks and its manifest's ground truth is what the files really hold."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from extract import sample
-from extract.errors import UserError
-from extract.sample import (
+from telemetry.devtools import sample
+from telemetry.errors import UserError
+from telemetry.devtools.sample import (
     CORE_COLUMNS,
     EXPORT_COLUMNS,
     dotnet_json_string,
@@ -475,7 +475,7 @@ def test_rerun_replaces_its_own_files_only(tmp_path: Path) -> None:
 
 
 def test_cli_sample(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from extract.cli import main
+    from telemetry.cli import main
 
     target = tmp_path / "s"
     code = main([
@@ -496,7 +496,7 @@ def test_cli_sample(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_cli_help_lists_sample(capsys: pytest.CaptureFixture[str]) -> None:
-    from extract.cli import main
+    from telemetry.cli import main
 
     with pytest.raises(SystemExit) as exc:
         main(["sample", "--help"])

@@ -20,7 +20,7 @@ import duckdb
 import pytest
 
 from conftest import REPO_ROOT, daily_exports, land, query, run_dbt
-from extract.paths import dbt_command
+from telemetry.paths import dbt_command
 
 END = date(2026, 2, 4)
 DAYS = [END - timedelta(days=d) for d in range(3, -1, -1)]  # day 1 .. day 4

@@ -1,7 +1,7 @@
 """Run dbt for one report, in its own process: parse once, build the KPI marts, compile the
 report analyses, and describe what happens as JSON lines on stdout.
 
-    python -m extract.report.dbt_driver SPEC_JSON
+    python -m telemetry.report.dbt_driver SPEC_JSON
 
 SPEC_JSON holds `project_dir`, `target_path`, `log_path`, `vars` (dict), `select` (list of
 node selectors), `run_tests` (bool) and `analyses` (a path selector). One process and one

@@ -3,7 +3,7 @@ terminal (tables are padded). Charts are HTML-only and left out here."""
 
 from __future__ import annotations
 
-from extract.report.document import (
+from telemetry.report.document import (
     Bullets,
     Chart,
     Code,

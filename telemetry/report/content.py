@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from extract.report.data import ReportData, Row
-from extract.report.document import (
+from telemetry.report.data import ReportData, Row
+from telemetry.report.document import (
     DASH,
     Bullets,
     Chart,

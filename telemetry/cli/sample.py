@@ -6,8 +6,8 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from extract.errors import UserError
-from extract.sample import (
+from telemetry.errors import UserError
+from telemetry.devtools.sample import (
     DEFAULT_DAYS,
     DEFAULT_END_DATE,
     DEFAULT_PAGE_SIZE,

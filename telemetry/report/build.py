@@ -7,11 +7,11 @@ dbt target folder (`target/report/`, or `$DBT_TARGET_PATH/report`):
 
 1. the report file is recreated, and every table of the warehouse's `raw` schema is copied
    into it (the warehouse is attached read-only, never written);
-2. one dbt process (`extract.report.dbt_driver`) parses the project, runs `dbt build` of
+2. one dbt process (`telemetry.report.dbt_driver`) parses the project, runs `dbt build` of
    the KPI marts and everything upstream with the report's vars (seeds, models and data
    tests; unit tests are the main pipeline's job), then compiles `analyses/report_*.sql`
    against the report file;
-3. the caller runs the compiled analyses against the report file (`extract.report.data`).
+3. the caller runs the compiled analyses against the report file (`telemetry.report.data`).
 
 That folder never collides with a user's own `target/`. Reports sharing it take turns (a
 lock file in it). The report database has the same path whatever the warehouse, so dbt's
@@ -37,8 +37,8 @@ from pathlib import Path
 
 import duckdb
 
-from extract.errors import UserError
-from extract.paths import REPO_ROOT
+from telemetry.errors import UserError
+from telemetry.paths import REPO_ROOT
 
 #: The KPI marts a report reads; `+` builds everything upstream of them too.
 KPI_MARTS: tuple[str, ...] = (
@@ -221,7 +221,7 @@ def run_dbt(paths: ReportPaths, scope: ReportScope, *, run_tests: bool, echo: Ec
     started = time.monotonic()
     with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as stderr_file:
         process = subprocess.Popen(
-            [sys.executable, "-m", "extract.report.dbt_driver", json.dumps(spec)],
+            [sys.executable, "-m", "telemetry.report.dbt_driver", json.dumps(spec)],
             cwd=str(REPO_ROOT),
             env=env,
             stdout=subprocess.PIPE,

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extract.errors import UserError
-from extract.report.build import Echo, ReportScope, copy_raw, report_lock, report_paths, run_dbt
-from extract.report.content import build_document
-from extract.report.data import ReportData, load_report_data
+from telemetry.errors import UserError
+from telemetry.report.build import Echo, ReportScope, copy_raw, report_lock, report_paths, run_dbt
+from telemetry.report.content import build_document
+from telemetry.report.data import ReportData, load_report_data
 
 __all__ = ["ReportScope", "ReportData", "build_report", "render"]
 
@@ -45,9 +45,9 @@ def build_report(
 def render(data: ReportData, fmt: str = "md") -> str:
     document = build_document(data, fmt)
     if fmt == "html":
-        from extract.report.html import render_html
+        from telemetry.report.html import render_html
 
         return render_html(document)
-    from extract.report.markdown import render_markdown
+    from telemetry.report.markdown import render_markdown
 
     return render_markdown(document)

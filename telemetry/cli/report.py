@@ -9,8 +9,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from extract.errors import UserError
-from extract.paths import default_db_path
+from telemetry.errors import UserError
+from telemetry.paths import default_db_path
 
 FORMATS = ("md", "html")
 WINDOW_END_RE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$")
@@ -140,7 +140,7 @@ def parse_window_end(text: str | None) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from extract.report import ReportScope, build_report
+    from telemetry.report import ReportScope, build_report
 
     fmt = args.format or (
         "html" if args.out and args.out.suffix.lower() in {".html", ".htm"} else "md"

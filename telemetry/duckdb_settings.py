@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from extract.errors import UserError
+from telemetry.errors import UserError
 
 DEFAULT_THREADS = 2
 DEFAULT_MEMORY_LIMIT = "2GB"

@@ -1,7 +1,7 @@
 """Export UTC days from Aptabase: one request and one file per day, complete or absent.
 
 Each day is streamed into a hidden temporary file next to its final name
-(`.{name}.{random}.part`), checked (extract.export_check) and only then renamed to
+(`.{name}.{random}.part`), checked (telemetry.aptabase.checks) and only then renamed to
 `{app}-{build_mode}-{YYYY-MM-DD}.{csv|parquet}`, where `app` is the app's name the way
 Aptabase names its own downloads (letters and digits, lower case; the app key if the name
 has none). A failed attempt leaves nothing behind. Days already exported completely are
@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from extract.aptabase import App, AptabaseClient, IncompleteFile, RetryableError, SessionLost
-from extract.errors import UserError
-from extract.export_check import FileCheck, check_export
-from extract.progress import Progress, human_bytes
+from telemetry.aptabase.client import App, AptabaseClient, IncompleteFile, RetryableError, SessionLost
+from telemetry.errors import UserError
+from telemetry.aptabase.checks import FileCheck, check_export
+from telemetry.progress import Progress, human_bytes
 
 
 @dataclass(frozen=True)

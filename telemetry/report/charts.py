@@ -14,7 +14,7 @@ import math
 from html import escape
 from typing import Any
 
-from extract.report.document import count, day, interval, is_missing, pct
+from telemetry.report.document import count, day, interval, is_missing, pct
 
 WIDTH = 760
 FONT = 12

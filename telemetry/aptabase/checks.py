@@ -22,8 +22,8 @@ from typing import BinaryIO
 
 import duckdb
 
-from extract.aptabase import IncompleteFile
-from extract.land import EXPORT_COLUMNS
+from telemetry.aptabase.client import IncompleteFile
+from telemetry.land.loader import EXPORT_COLUMNS
 
 _FIELD = r'"[^"]*(?:""[^"]*)*"'
 _RECORD = re.compile(rf"{_FIELD}(?:,{_FIELD})*\n")

@@ -7,17 +7,18 @@ import argparse
 import importlib
 import sys
 
-from extract.errors import UserError
+from telemetry.config import load_dotenv_into
+from telemetry.errors import UserError
 
 # Subcommand modules, in the order `--help` lists them. Each defines
 # `register(subparsers) -> None` and sets `func` on its parser via set_defaults.
 COMMAND_MODULES = [
-    "extract.land_cmd",
-    "extract.export_cmd",
-    "extract.report_cmd",
-    "extract.sample_cmd",
-    "extract.server_cmd",
-    "extract.demo_cmd",
+    "telemetry.cli.land",
+    "telemetry.cli.export",
+    "telemetry.cli.report",
+    "telemetry.cli.sample",
+    "telemetry.cli.serve",
+    "telemetry.cli.demo",
 ]
 
 
@@ -45,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        load_dotenv_into()
         return int(args.func(args) or 0)
     except UserError as exc:
         print(f"telemetry {args.command}: error: {exc}", file=sys.stderr)

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import duckdb
 
-from extract.duckdb_settings import apply_duckdb_settings
-from extract.errors import UserError
+from telemetry.duckdb_settings import apply_duckdb_settings
+from telemetry.errors import UserError
 
 #: The 16 columns of Aptabase's CSVWithNames export, in export order.
 EXPORT_COLUMNS: tuple[str, ...] = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from extract.land import land_paths
-from extract.paths import default_db_path
+from telemetry.land.loader import land_paths
+from telemetry.paths import default_db_path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

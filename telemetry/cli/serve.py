@@ -1,4 +1,4 @@
-"""`telemetry serve`: run the local Aptabase-compatible server (extract.fake_server) for the
+"""`telemetry serve`: run the local Aptabase-compatible server (telemetry.devtools.server) for the
 demo and for trying `telemetry export` without an account."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
-from extract.dotenv import merged_config
-from extract.errors import UserError
-from extract.fake_server import DEMO_EMAIL, DEMO_SECRET, FakeApp, FakeAptabase, Faults, parse_day_range
-from extract.paths import SAMPLE_DIR
+from telemetry.config import merged_config
+from telemetry.errors import UserError
+from telemetry.devtools.server import DEMO_EMAIL, DEMO_SECRET, FakeApp, FakeAptabase, Faults, parse_day_range
+from telemetry.paths import SAMPLE_DIR
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "The secret, account, app key and region come from AUTH_SECRET, AUTH_EMAIL, "
             "APP_KEY and APTABASE_REGION (environment or .env), so `telemetry export` with the "
             "same settings and BASE_URL pointing here just works. Without AUTH_SECRET a "
-            "public demo secret is used (extract.fake_server.DEMO_SECRET)."
+            "public demo secret is used (telemetry.devtools.server.DEMO_SECRET)."
         ),
     )
     parser.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1")

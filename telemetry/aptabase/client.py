@@ -29,8 +29,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from extract.errors import UserError
-from extract.jwt_hs256 import issuer_for, sign_in_token
+from telemetry.errors import UserError
+from telemetry.aptabase.signin import issuer_for, sign_in_token
 
 SIGN_IN_PATH = "/api/_auth/continue"
 APPS_PATH = "/api/_apps"

@@ -17,8 +17,8 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-from extract.errors import UserError
-from extract.paths import REPO_ROOT, SAMPLE_DIR, dbt_command, default_db_path
+from telemetry.errors import UserError
+from telemetry.paths import REPO_ROOT, SAMPLE_DIR, dbt_command, default_db_path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -61,10 +61,10 @@ def sample_days() -> tuple[date, date]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from extract.cli import build_parser
-    from extract.export_cmd import execute as export
-    from extract.exporter import utc_now
-    from extract.fake_server import DEMO_EMAIL, DEMO_SECRET, FakeAptabase, Faults
+    from telemetry.cli import build_parser
+    from telemetry.cli.export import execute as export
+    from telemetry.aptabase.export import utc_now
+    from telemetry.devtools.server import DEMO_EMAIL, DEMO_SECRET, FakeAptabase, Faults
 
     db_path = args.db.expanduser().resolve() if args.db else default_db_path()
     start, end = sample_days()
@@ -101,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("dbt build failed (see its output above)")
 
     _step("4/4 the reliability report (last 48 hours of the sample, top 2 versions)")
-    from extract.cli import main as telemetry
+    from telemetry.cli import main as telemetry
 
     args.html.parent.mkdir(parents=True, exist_ok=True)
     common = ["--db", str(db_path), "--window-hours", "48", "--top-app-versions", "2"]

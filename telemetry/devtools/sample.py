@@ -37,8 +37,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from extract.errors import UserError
-from extract.land import CORE_COLUMNS, EXPORT_COLUMNS
+from telemetry.errors import UserError
+from telemetry.land.loader import CORE_COLUMNS, EXPORT_COLUMNS
 
 DEFAULT_END_DATE = date(2026, 2, 15)
 DEFAULT_DAYS = 7

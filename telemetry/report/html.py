@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from html import escape
 
-from extract.report import charts
-from extract.report.document import (
+from telemetry.report import charts
+from telemetry.report.document import (
     Bullets,
     Chart,
     Code,

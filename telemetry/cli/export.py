@@ -12,18 +12,18 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TextIO
 
-from extract.aptabase import BUILD_MODES, FORMATS, AptabaseClient, RetryPolicy, Settings
-from extract.dotenv import merged_config
-from extract.errors import UserError
-from extract.exporter import (
+from telemetry.aptabase.client import BUILD_MODES, FORMATS, AptabaseClient, RetryPolicy, Settings
+from telemetry.config import merged_config
+from telemetry.errors import UserError
+from telemetry.aptabase.export import (
     ExportPlan,
     days_in_range,
     last_hours_window,
     run_export,
     utc_now,
 )
-from extract.paths import REPO_ROOT, default_db_path
-from extract.progress import Progress
+from telemetry.paths import REPO_ROOT, default_db_path
+from telemetry.progress import Progress
 
 DEFAULT_OUT = REPO_ROOT / "data" / "exports"
 
@@ -116,7 +116,7 @@ def execute(
             client, settings.app_key, plan, now=now, progress=Progress(err), echo=echo, warn=warn
         )
     if args.land:
-        from extract.land import land_paths
+        from telemetry.land.loader import land_paths
 
         db_path = _resolve(args.db, cwd) if args.db else default_db_path()
         land_paths([str(path) for path in result.paths], db_path, echo=echo)

@@ -45,9 +45,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import duckdb
+import jwt
 
-from extract.jwt_hs256 import TokenExpired, TokenInvalid, decode, issuer_for
-from extract.land import EXPORT_COLUMNS
+from telemetry.aptabase.signin import ALGORITHM, issuer_for, secret_key
+from telemetry.land.loader import EXPORT_COLUMNS
 
 DEMO_SECRET = "local-aptabase-demo-secret"
 DEMO_EMAIL = "demo@example.com"
@@ -410,22 +411,40 @@ class FakeAptabase:
 
     # ----------------------------------------------------------------- auth
 
+    def _token_claims(self, token: str, now: float) -> dict[str, Any]:
+        """The claims of a token Aptabase would accept at `now` (this server's clock, which
+        tests move): PyJWT checks the signature, algorithm and issuer; the lifetime is
+        checked here with zero skew, as Aptabase configures it."""
+        claims = jwt.decode(
+            token,
+            secret_key(self.secret),
+            algorithms=[ALGORITHM],
+            issuer=issuer_for(self.region),
+            options={"require": ["exp", "iss"], "verify_exp": False, "verify_iat": False, "verify_nbf": False},
+        )
+        exp, nbf = claims["exp"], claims.get("nbf")
+        if not isinstance(exp, (int, float)) or isinstance(exp, bool):
+            raise jwt.InvalidTokenError("no lifetime")
+        if isinstance(nbf, (int, float)) and now < nbf:
+            raise jwt.ImmatureSignatureError("not valid yet")
+        max_age = self._faults.token_max_age
+        if now > exp or (max_age is not None and now - float(claims.get("iat", 0)) > max_age):
+            raise jwt.ExpiredSignatureError("expired")
+        return claims
+
     def _sign_in(self, handler: _Handler, params: dict[str, str]) -> tuple[int, str]:
         token = params.get("token", "")
         with self._lock:
             self.seen_tokens.append(token)
         now = self.clock()
         try:
-            claims = decode(token, self.secret, issuer=issuer_for(self.region), now=now)
-            max_age = self._faults.token_max_age
-            if max_age is not None and now - float(claims.get("iat", 0)) > max_age:
-                raise TokenExpired("older than the injected limit")
+            claims = self._token_claims(token, now)
             kind, email, _name = claims["type"], str(claims["email"]), claims["name"]
             if kind not in ("SignIn", "Register"):
-                raise TokenInvalid("unknown type")
-        except TokenExpired:
+                raise jwt.InvalidTokenError("unknown type")
+        except jwt.ExpiredSignatureError:
             return self._redirect(handler, "/auth?error=expired"), "token expired"
-        except (TokenInvalid, KeyError, TypeError, ValueError):
+        except (jwt.InvalidTokenError, KeyError, TypeError, ValueError):
             return self._redirect(handler, "/auth?error=invalid"), "token invalid"
         with self._lock:
             if kind == "Register":

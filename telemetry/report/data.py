@@ -9,8 +9,8 @@ from typing import Any
 
 import duckdb
 
-from extract.errors import UserError
-from extract.report.build import ReportScope
+from telemetry.errors import UserError
+from telemetry.report.build import ReportScope
 
 Row = dict[str, Any]
 

@@ -1,0 +1,1 @@
+"""Landing export files into the warehouse's `raw` schema, every copy traceable."""
