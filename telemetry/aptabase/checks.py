@@ -22,7 +22,7 @@ from typing import BinaryIO
 
 import duckdb
 
-from telemetry.aptabase.client import IncompleteFile
+from telemetry.aptabase.retry import IncompleteFile
 from telemetry.land.loader import EXPORT_COLUMNS
 
 _FIELD = r'"[^"]*(?:""[^"]*)*"'

@@ -17,7 +17,6 @@ open a filter scrubs those values from httpx/httpcore log records.
 from __future__ import annotations
 
 import logging
-import random
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -30,6 +29,12 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from telemetry.errors import UserError
+from telemetry.aptabase.retry import (
+    RetryableError,
+    RetryPolicy,
+    SessionLost,
+    parse_retry_after,
+)
 from telemetry.aptabase.signin import issuer_for, sign_in_token
 
 SIGN_IN_PATH = "/api/_auth/continue"
@@ -129,45 +134,6 @@ class App:
         """The app's name as Aptabase names its downloads (letters and digits, lower case);
         the app key when the name has none."""
         return re.sub(r"[^a-zA-Z0-9]", "", self.name).lower() or self.app_key
-
-
-# --------------------------------------------------------------------------- retries
-
-
-class RetryableError(Exception):
-    """A failure worth another attempt. The message is safe to show."""
-
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.retry_after = retry_after
-
-
-class SessionLost(RetryableError):
-    """The server no longer accepts the session (401 or a redirect): sign in again."""
-
-
-class IncompleteFile(RetryableError):
-    """The download ended but the file is not a complete export of the day."""
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Bounded attempts with exponential backoff and jitter: attempt n waits between half
-    and all of `min(max_delay, base_delay * 2**(n-1))`, at least a server's Retry-After."""
-
-    max_attempts: int = 5
-    base_delay: float = 1.0
-    max_delay: float = 60.0
-    sleep: Callable[[float], None] = time.sleep
-    random: Callable[[], float] = random.random
-
-    def delay(self, attempt: int, retry_after: float | None = None) -> float:
-        cap = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
-        wait = cap / 2 + self.random() * cap / 2
-        if retry_after is not None:
-            wait = max(wait, min(retry_after, self.max_delay))
-        return wait
 
 
 # --------------------------------------------------------------------------- redaction
@@ -437,25 +403,20 @@ class AptabaseClient:
     # ----------------------------------------------------------------- plumbing
 
     def with_retries(self, action: Callable[[], T], what: str) -> T:
-        """Run `action`, retrying RetryableError with backoff; a UserError once attempts run out."""
-        last = ""
-        for attempt in range(1, self.policy.max_attempts + 1):
-            try:
-                return action()
-            except SessionLost as exc:
-                self.forget_session()
-                last = exc.reason
-                retry_after: float | None = 0.0
-            except RetryableError as exc:
-                last, retry_after = exc.reason, exc.retry_after
-            if attempt < self.policy.max_attempts:
-                wait = self.policy.delay(attempt, retry_after)
-                self._warn(f"{what}: attempt {attempt} failed ({last}); retrying in {wait:.1f} s")
-                self.policy.sleep(wait)
-        raise UserError(
-            f"{what} at {self.settings.display_url} failed after {self.policy.max_attempts} "
-            f"attempts (last: {last})"
-        )
+        """Run `action` under the retry policy; a UserError once attempts run out."""
+
+        def on_retry(attempt: int, error: RetryableError, wait: float) -> None:
+            if isinstance(error, SessionLost):
+                self.forget_session()  # the next attempt signs in with a fresh token
+            self._warn(f"{what}: attempt {attempt} failed ({error.reason}); retrying in {wait:.1f} s")
+
+        try:
+            return self.policy.call(action, on_retry)
+        except RetryableError as exc:
+            raise UserError(
+                f"{what} at {self.settings.display_url} failed after {self.policy.max_attempts} "
+                f"attempts (last: {exc.reason})"
+            ) from None
 
     def _url(self, path: str) -> str:
         return self.settings.base_url + path
@@ -486,12 +447,7 @@ class AptabaseClient:
 
 
 def _status_error(response: httpx.Response) -> RetryableError:
-    retry_after = None
-    header = response.headers.get("retry-after", "")
-    try:
-        retry_after = max(0.0, float(header)) if header else None
-    except ValueError:
-        retry_after = None
+    retry_after = parse_retry_after(response.headers.get("retry-after", ""))
     phrase = response.reason_phrase or ""
     return RetryableError(f"HTTP {response.status_code} {phrase}".rstrip(), retry_after)
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from telemetry.aptabase.client import App, AptabaseClient, IncompleteFile, RetryableError, SessionLost
+from telemetry.aptabase.client import App, AptabaseClient
+from telemetry.aptabase.retry import IncompleteFile, RetryableError, SessionLost
 from telemetry.errors import UserError
 from telemetry.aptabase.checks import FileCheck, check_export
 from telemetry.progress import Progress, human_bytes
@@ -157,29 +158,29 @@ class _DayExporter:
 
     def _download_with_retries(self, day: date, final: Path) -> DayResult:
         policy = self.client.policy
-        last = ""
-        for attempt in range(1, policy.max_attempts + 1):
-            retry_after: float | None = None
-            try:
-                nbytes, check = self._download_once(day, final)
-                return DayResult(
-                    day, final, "downloaded", check.rows, nbytes, attempt, check.next_midnight_rows
-                )
-            except SessionLost as exc:
-                self.client.forget_session()  # the next attempt signs in with a fresh token
-                last, retry_after = exc.reason, 0.0
-            except RetryableError as exc:
-                last, retry_after = exc.reason, exc.retry_after
-            if attempt < policy.max_attempts:
-                wait = policy.delay(attempt, retry_after)
-                self.progress.end()
-                self.warn(f"{day}: attempt {attempt} failed ({last}); retrying in {wait:.1f} s")
-                policy.sleep(wait)
+        attempts = 0
+
+        def attempt() -> tuple[int, FileCheck]:
+            nonlocal attempts
+            attempts += 1
+            if attempts > 1:
                 self.progress.reset()
-        raise UserError(
-            f"could not export {day} after {policy.max_attempts} attempts (last: {last}); "
-            "the days before it are complete, re-run to retry"
-        )
+            return self._download_once(day, final)
+
+        def on_retry(number: int, error: RetryableError, wait: float) -> None:
+            if isinstance(error, SessionLost):
+                self.client.forget_session()  # the next attempt signs in with a fresh token
+            self.progress.end()
+            self.warn(f"{day}: attempt {number} failed ({error.reason}); retrying in {wait:.1f} s")
+
+        try:
+            nbytes, check = policy.call(attempt, on_retry)
+        except RetryableError as exc:
+            raise UserError(
+                f"could not export {day} after {policy.max_attempts} attempts (last: {exc.reason}); "
+                "the days before it are complete, re-run to retry"
+            ) from None
+        return DayResult(day, final, "downloaded", check.rows, nbytes, attempts, check.next_midnight_rows)
 
     def _download_once(self, day: date, final: Path) -> tuple[int, FileCheck]:
         part = final.with_name(f".{final.name}.{secrets.token_hex(4)}.part")

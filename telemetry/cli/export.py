@@ -12,7 +12,8 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TextIO
 
-from telemetry.aptabase.client import BUILD_MODES, FORMATS, AptabaseClient, RetryPolicy, Settings
+from telemetry.aptabase.client import BUILD_MODES, FORMATS, AptabaseClient, Settings
+from telemetry.aptabase.retry import RetryPolicy
 from telemetry.config import merged_config
 from telemetry.errors import UserError
 from telemetry.aptabase.export import (

@@ -38,6 +38,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from email.utils import formatdate
 from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -88,6 +89,7 @@ class Faults:
     delay: float = 2.0
     cut_after: int = 200
     retry_after: float | None = None  # Retry-After header on 429 answers
+    retry_after_as_date: bool = False  # ... as an HTTP date that many seconds ahead
     token_max_age: float | None = None  # sign-in tokens issued longer ago count as expired
     session_max_age: float | None = None  # older sessions get 401
 
@@ -411,6 +413,11 @@ class FakeAptabase:
 
     # ----------------------------------------------------------------- auth
 
+    def _retry_after(self, seconds: float) -> str:
+        if self._faults.retry_after_as_date:
+            return formatdate(time.time() + seconds, usegmt=True)
+        return f"{seconds:g}"
+
     def _token_claims(self, token: str, now: float) -> dict[str, Any]:
         """The claims of a token Aptabase would accept at `now` (this server's clock, which
         tests move): PyJWT checks the signature, algorithm and issuer; the lifetime is
@@ -547,7 +554,7 @@ class FakeAptabase:
         """Answer a fault that comes before the body; None when the body should follow."""
         if fault == "429":
             retry = self._faults.retry_after
-            headers = [("Retry-After", f"{retry:g}")] if retry is not None else []
+            headers = [("Retry-After", self._retry_after(retry))] if retry is not None else []
             _send(handler, 429, b"Too Many Requests", headers=headers)
             return 429
         if fault == "500":

@@ -26,7 +26,8 @@ import duckdb
 import pytest
 
 from telemetry import cli
-from telemetry.aptabase.client import AptabaseClient, RetryPolicy, Settings
+from telemetry.aptabase.client import AptabaseClient, Settings
+from telemetry.aptabase.retry import RetryPolicy
 from telemetry.errors import UserError
 from telemetry.cli.export import execute
 from telemetry.aptabase.export import ExportPlan, run_export
@@ -304,6 +305,13 @@ def test_retry_after_is_respected_and_backoff_grows(server, tmp_path, leak_guard
     assert run.code == 0, run.error
     assert run.sleeps[0] >= 0.25
     assert 0.001 <= run.sleeps[1] <= 0.002 <= run.sleeps[2] <= 0.004  # base 0.001 s, doubling
+
+
+def test_retry_after_as_an_http_date_is_respected(server, tmp_path, leak_guard):
+    server.set_faults(Faults(too_many=1, retry_after=3, retry_after_as_date=True))
+    run = export(leak_guard, tmp_path, *dates("2024-05-01", "2024-05-02"), env=env_for(server))
+    assert run.code == 0, run.error
+    assert 1.0 <= run.sleeps[0] <= 3.0  # an HTTP date has whole seconds; base delay is 0.001 s
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,8 @@ import duckdb
 import jwt
 import pytest
 
-from telemetry.aptabase.client import IncompleteFile, Redactor, RetryPolicy, Secret, Settings
+from telemetry.aptabase.client import Redactor, Secret, Settings
+from telemetry.aptabase.retry import IncompleteFile, RetryableError, RetryPolicy, parse_retry_after
 from telemetry.config import load_dotenv_into, merged_config, read_dotenv
 from telemetry.errors import UserError
 from telemetry.aptabase.checks import check_csv, check_parquet
@@ -317,6 +318,52 @@ def test_backoff_is_exponential_with_jitter_and_bounded():
     assert [low.delay(n) for n in (1, 2, 3, 4, 5, 6)] == [0.5, 1, 2, 4, 5, 5]
     assert [high.delay(n) for n in (1, 2, 3, 4, 5, 6)] == [1, 2, 4, 8, 10, 10]
     assert low.delay(1, retry_after=3) == 3 and low.delay(1, retry_after=99) == 10
+
+
+@pytest.mark.parametrize(
+    "header, seconds",
+    [
+        ("120", 120.0),
+        (" 2.5 ", 2.5),
+        ("-3", 0.0),
+        ("Wed, 02 Dec 2026 06:01:30 GMT", 90.0),
+        ("Wednesday, 02-Dec-26 06:00:10 GMT", 10.0),  # RFC 850, still allowed by RFC 9110
+        ("Wed, 02 Dec 2026 05:00:00 GMT", 0.0),  # in the past: no wait
+        ("", None),
+        ("soon", None),
+    ],
+)
+def test_retry_after_in_seconds_or_as_an_http_date(header, seconds):
+    now = datetime(2026, 12, 2, 6, 0, 0, tzinfo=timezone.utc)
+    assert parse_retry_after(header, now) == seconds
+
+
+def test_retry_policy_retries_only_retryable_errors_and_reports_each_wait():
+    sleeps: list[float] = []
+    seen: list[tuple[int, str, float]] = []
+    policy = RetryPolicy(max_attempts=3, base_delay=1, sleep=sleeps.append, random=lambda: 1.0)
+    answers = iter([RetryableError("HTTP 429", retry_after=5), RetryableError("HTTP 500"), "done"])
+
+    def action() -> str:
+        answer = next(answers)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    result = policy.call(action, lambda n, error, wait: seen.append((n, error.reason, wait)))
+    assert result == "done"
+    assert sleeps == [5, 2] and seen == [(1, "HTTP 429", 5), (2, "HTTP 500", 2)]
+    with pytest.raises(RetryableError, match="still down"):
+        policy.call(_raise(RetryableError("still down")), lambda *_: None)
+    with pytest.raises(ValueError):
+        policy.call(_raise(ValueError("a bug")), lambda *_: None)
+
+
+def _raise(error: Exception):
+    def action() -> None:
+        raise error
+
+    return action
 
 
 # --------------------------------------------------------------------------- redaction
