@@ -41,13 +41,32 @@ from pathlib import Path
 import duckdb
 
 EXPORT_COLUMNS = (
-    "timestamp", "user_id", "session_id", "event_name", "string_props", "numeric_props",
-    "os_name", "os_version", "locale", "app_version", "app_build_number", "engine_name",
-    "engine_version", "country_code", "country_name", "region_name",
+    "timestamp",
+    "user_id",
+    "session_id",
+    "event_name",
+    "string_props",
+    "numeric_props",
+    "os_name",
+    "os_version",
+    "locale",
+    "app_version",
+    "app_build_number",
+    "engine_name",
+    "engine_version",
+    "country_code",
+    "country_name",
+    "region_name",
 )
 CORE_COLUMNS = (
-    "timestamp", "event_name", "user_id", "app_version", "os_name", "os_version",
-    "string_props", "numeric_props",
+    "timestamp",
+    "event_name",
+    "user_id",
+    "app_version",
+    "os_name",
+    "os_version",
+    "string_props",
+    "numeric_props",
 )
 APP_KEY = "A-SH-0194598703"
 STRING_PROP_MAX = 180
@@ -115,7 +134,30 @@ RANDOM_FAILURE_FAMILIES = [
 ]
 SPAWN_FAMILIES = ("sona_spawn_eof", "spawn_glibcxx", "spawn_newlapack")
 HOUR_WEIGHTS = [
-    2, 1.5, 1.2, 1, 1, 1.2, 2, 3, 4, 5, 5.5, 6, 6, 6, 6.5, 7, 7, 6.5, 6, 5.5, 5, 4, 3.5, 2.5,
+    2,
+    1.5,
+    1.2,
+    1,
+    1,
+    1.2,
+    2,
+    3,
+    4,
+    5,
+    5.5,
+    6,
+    6,
+    6,
+    6.5,
+    7,
+    7,
+    6.5,
+    6,
+    5.5,
+    5,
+    4,
+    3.5,
+    2.5,
 ]
 MODEL_FILES = ["ggml-medium.bin", "ggml-large-v3-turbo.bin", "ggml-small.bin", "ggml-base.bin"]
 AUDIO_EXTS = ["mp3", "m4a", "wav", "mp4", "opus", "mkv", "ogg"]
@@ -123,8 +165,23 @@ SOURCES = ["home", "home", "home", "batch", "main"]
 HANDOFF_ERROR_CODES = ["busy", "busy", "no_model", "internal_error", "invalid_audio"]
 VARIANTS = 24  # encoded messages per (failure family, OS group)
 
-WINDOWS_USERS = ["Bob", "alice", "john", "sarah", "O'Brien", "Zoë", "Müller", "Jürgen", "田中",
-                 "Łukasz", "José", "François", "Дмитрий", "max", "priya"]
+WINDOWS_USERS = [
+    "Bob",
+    "alice",
+    "john",
+    "sarah",
+    "O'Brien",
+    "Zoë",
+    "Müller",
+    "Jürgen",
+    "田中",
+    "Łukasz",
+    "José",
+    "François",
+    "Дмитрий",
+    "max",
+    "priya",
+]
 NON_ASCII_USERS = ["Zoë", "Müller", "Jürgen", "田中", "Łukasz", "José", "François", "Дмитрий"]
 POSIX_USERS = ["bob", "alice", "john", "sarah", "mike", "anna", "lucas", "kenji", "piotr"]
 
@@ -173,8 +230,7 @@ def _message(rng: random.Random, family: str, group: str) -> str:
     """One Vibe error message of `family` as a device of OS `group` (win/mac/linux) sends it."""
     windows = group == "win"
     user = rng.choice(WINDOWS_USERS if windows else POSIX_USERS)
-    home = f"C:\\Users\\{user}" if windows else (
-        f"/Users/{user}" if group == "mac" else f"/home/{user}")
+    home = f"C:\\Users\\{user}" if windows else (f"/Users/{user}" if group == "mac" else f"/home/{user}")
     sep = "\\" if windows else "/"
     n = rng.randint(1, 40)
     if family == "model_load_non_ascii_path":
@@ -185,53 +241,68 @@ def _message(rng: random.Random, family: str, group: str) -> str:
     if family == "sona_connection_failed":
         if rng.random() < 0.6:
             return "failed to send transcribe request to sona"
-        return ("failed to send transcribe request to sona: error sending request for url "
-                f"(http://127.0.0.1:{rng.randint(49152, 65535)}/v1/audio/transcriptions)")
+        return (
+            "failed to send transcribe request to sona: error sending request for url "
+            f"(http://127.0.0.1:{rng.randint(49152, 65535)}/v1/audio/transcriptions)"
+        )
     if family == "no_model_selected":
         return "No model selected. Please download or select a model first."
     if family == "sona_spawn_eof":
         return "failed to read sona ready signal: EOF"
     if family == "spawn_glibcxx":
-        mount = "/tmp/.mount_vibe" + "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefgh0123456789")
-                                             for _ in range(6))
-        return ("failed to read sona ready signal: EOF\n\nsona stderr: "
-                f"{mount}/usr/bin/sona: /lib/x86_64-linux-gnu/libstdc++.so.6: version "
-                f"`GLIBCXX_3.4.32' not found (required by {mount}/usr/bin/sona)\n"
-                f"{mount}/usr/bin/sona: /lib/x86_64-linux-gnu/libstdc++.so.6: version "
-                f"`CXXABI_1.3.15' not found (required by {mount}/usr/bin/sona)")
+        mount = "/tmp/.mount_vibe" + "".join(
+            rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefgh0123456789") for _ in range(6)
+        )
+        return (
+            "failed to read sona ready signal: EOF\n\nsona stderr: "
+            f"{mount}/usr/bin/sona: /lib/x86_64-linux-gnu/libstdc++.so.6: version "
+            f"`GLIBCXX_3.4.32' not found (required by {mount}/usr/bin/sona)\n"
+            f"{mount}/usr/bin/sona: /lib/x86_64-linux-gnu/libstdc++.so.6: version "
+            f"`CXXABI_1.3.15' not found (required by {mount}/usr/bin/sona)"
+        )
     if family == "spawn_newlapack":
-        return ("failed to read sona ready signal: EOF\n\nsona stderr: "
-                f"dyld[{rng.randint(300, 99999)}]: Symbol not found: _cblas_sgemm$NEWLAPACK$ILP64\n"
-                "  Referenced from: '/Applications/Vibe.app/Contents/MacOS/sona' "
-                "(built for macOS 14.0 which is newer than running OS)\n"
-                "  Expected in: '/System/Library/Frameworks/Accelerate.framework/Versions/A/Accelerate'")
+        return (
+            "failed to read sona ready signal: EOF\n\nsona stderr: "
+            f"dyld[{rng.randint(300, 99999)}]: Symbol not found: _cblas_sgemm$NEWLAPACK$ILP64\n"
+            "  Referenced from: '/Applications/Vibe.app/Contents/MacOS/sona' "
+            "(built for macOS 14.0 which is newer than running OS)\n"
+            "  Expected in: '/System/Library/Frameworks/Accelerate.framework/Versions/A/Accelerate'"
+        )
     if family in ("sona_transcribe_error", "twin_busy"):
         roll = rng.random() if family == "sona_transcribe_error" else rng.random() * 0.7
         if roll < 0.45:
             return 'sona transcribe failed: {"error":"busy"}'
         if roll < 0.7:
-            return ('sona transcribe failed: HTTP 429 Too Many Requests: '
-                    '{"error":"busy","message":"a transcription is already running"}')
+            return (
+                "sona transcribe failed: HTTP 429 Too Many Requests: "
+                '{"error":"busy","message":"a transcription is already running"}'
+            )
         if roll < 0.85:
             return 'sona transcribe failed: {"error":"no_model","message":"no model loaded"}'
-        return ('sona transcribe failed: {"error":"invalid_audio","message":"unsupported '
-                f'sample format in recording.{rng.choice(AUDIO_EXTS)}"}}')
+        return (
+            'sona transcribe failed: {"error":"invalid_audio","message":"unsupported '
+            f'sample format in recording.{rng.choice(AUDIO_EXTS)}"}}'
+        )
     if family == "audio_file_not_found":
         if windows:
-            path = rng.choice([
-                f"{home}\\Desktop\\meeting.m4a",
-                f"{home}\\Music\\\U0001F3B5 voice memo {n}.m4a",
-                f"{home}\\Downloads\\call recording ({n}).mp3",
-                f'D:\\Podcasts\\episode {n} "final".wav',
-                f"{home}\\Videos\\Bob's \"all hands\" <final>.mp4",
-            ])
+            path = rng.choice(
+                [
+                    f"{home}\\Desktop\\meeting.m4a",
+                    f"{home}\\Music\\\U0001f3b5 voice memo {n}.m4a",
+                    f"{home}\\Downloads\\call recording ({n}).mp3",
+                    f'D:\\Podcasts\\episode {n} "final".wav',
+                    f'{home}\\Videos\\Bob\'s "all hands" <final>.mp4',
+                ]
+            )
         else:
-            path = rng.choice([
-                f"{home}/Music/interview {n}.mp3",
-                f"{home}/Downloads/podcast ep{n}.wav",
-                f"{home}/Videos/lecture \"final\" {n}.mp4",
-                f"{home}/Music/\U0001F3A4 demo {n}.ogg",
-            ])
+            path = rng.choice(
+                [
+                    f"{home}/Music/interview {n}.mp3",
+                    f"{home}/Downloads/podcast ep{n}.wav",
+                    f'{home}/Videos/lecture "final" {n}.mp4',
+                    f"{home}/Music/\U0001f3a4 demo {n}.ogg",
+                ]
+            )
         return f"Audio file not found: {path}"
     if family == "path_not_a_file":
         if windows and rng.random() < 0.5:
@@ -242,15 +313,20 @@ def _message(rng: random.Random, family: str, group: str) -> str:
     if family == "transcription_error":
         roll = rng.random()
         if roll < 0.2:
-            token = "hf_" + "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-                                    for _ in range(24))
-            return ("transcription error: failed to download model from "
-                    "https://huggingface.co/ggerganov/whisper.cpp/resolve/main/"
-                    f"{rng.choice(MODEL_FILES)}?download=true&token={token}: 401 Unauthorized")
+            token = "hf_" + "".join(
+                rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") for _ in range(24)
+            )
+            return (
+                "transcription error: failed to download model from "
+                "https://huggingface.co/ggerganov/whisper.cpp/resolve/main/"
+                f"{rng.choice(MODEL_FILES)}?download=true&token={token}: 401 Unauthorized"
+            )
         if roll < 0.35:
             who = rng.choice(["jane.doe", "m.garcia", "kenji.t", "ops-team", "lukasz.k"])
-            return ("transcription error: cannot save transcript to synced folder of "
-                    f"{who}@{rng.choice(['example.com', 'example.org'])}: permission denied")
+            return (
+                "transcription error: cannot save transcript to synced folder of "
+                f"{who}@{rng.choice(['example.com', 'example.org'])}: permission denied"
+            )
         if roll < 0.55:
             return "transcription error: failed to decode audio: Invalid data found when processing input"
         if roll < 0.75:
@@ -258,15 +334,19 @@ def _message(rng: random.Random, family: str, group: str) -> str:
             return f"transcription error: out of memory allocating {size} bytes"
         if roll < 0.9:
             return f"transcription error: whisper_full failed with code -{rng.randint(1, 9)}"
-        return (f"transcription error: can't write {home}{sep}Documents{sep}"
-                f"transcript {n}.srt: Access is denied. (os error 5)")
+        return (
+            f"transcription error: can't write {home}{sep}Documents{sep}"
+            f"transcript {n}.srt: Access is denied. (os error 5)"
+        )
     if family == "sona_process_died":
         if rng.random() < 0.5:
             return "sona process died during model loading"
-        return ("sona process died during model loading\n\nsona stderr: ggml_vulkan: Found 1 "
-                "Vulkan devices:\nggml_vulkan: 0 = Intel(R) UHD Graphics 620 | uma: 1 | fp16: 1\n"
-                f"whisper_init_from_file_with_params_no_state: loading model from '{home}"
-                f"/models/{rng.choice(MODEL_FILES)}'\nggml_vulkan: device lost (VK_ERROR_DEVICE_LOST)")
+        return (
+            "sona process died during model loading\n\nsona stderr: ggml_vulkan: Found 1 "
+            "Vulkan devices:\nggml_vulkan: 0 = Intel(R) UHD Graphics 620 | uma: 1 | fp16: 1\n"
+            f"whisper_init_from_file_with_params_no_state: loading model from '{home}"
+            f"/models/{rng.choice(MODEL_FILES)}'\nggml_vulkan: device lost (VK_ERROR_DEVICE_LOST)"
+        )
     if family == "sona_stream_chunk":
         return "error reading sona stream chunk"
     if family == "sona_load_model_retries":
@@ -278,7 +358,10 @@ def message_catalog(seed: int) -> list[tuple[str, str, int, str]]:
     """(family, OS group, variant, exported JSON string) for every family and group."""
     rng = random.Random(seed * 7919 + 3)
     families = [f for f, _ in RANDOM_FAILURE_FAMILIES] + [
-        "model_load_non_ascii_path", *SPAWN_FAMILIES, "twin_busy"]
+        "model_load_non_ascii_path",
+        *SPAWN_FAMILIES,
+        "twin_busy",
+    ]
     rows = []
     for family in families:
         for group in ("win", "mac", "linux"):
@@ -318,7 +401,9 @@ def _cumulative(weights: list[float]) -> list[tuple[float, float]]:
 def _weighted_case(expr: str, items: list[tuple[str, float]]) -> str:
     """A CASE picking an item by a uniform [0, 1) expression and the items' weights."""
     ranges = _cumulative([w for _, w in items])
-    whens = " ".join(f"when {expr} < {hi!r} then '{name}'" for (name, _), (_, hi) in zip(items, ranges))
+    whens = " ".join(
+        f"when {expr} < {hi!r} then '{name}'" for (name, _), (_, hi) in zip(items, ranges, strict=False)
+    )
     return f"case {whens} end"
 
 
@@ -330,15 +415,27 @@ def build_sql(n_events: int, days: int, end_date: date, seed: int) -> list[str]:
     sessions = math.ceil(n_events / EVENTS_PER_SESSION_FLOOR) + days
     devices = max(50, int(sessions / days * 2.6))
 
-    os_rows = [(i, *p[:4], lo, hi, p[5]) for i, (p, (lo, hi)) in
-               enumerate(zip(OS_PROFILES, _cumulative([p[4] for p in OS_PROFILES])))]
-    loc_rows = [(i, *loc[:4], lo, hi) for i, (loc, (lo, hi)) in
-                enumerate(zip(LOCALES, _cumulative([loc[4] for loc in LOCALES])))]
+    os_rows = [
+        (i, *p[:4], lo, hi, p[5])
+        for i, (p, (lo, hi)) in enumerate(
+            zip(OS_PROFILES, _cumulative([p[4] for p in OS_PROFILES]), strict=False)
+        )
+    ]
+    loc_rows = [
+        (i, *loc[:4], lo, hi)
+        for i, (loc, (lo, hi)) in enumerate(
+            zip(LOCALES, _cumulative([loc[4] for loc in LOCALES]), strict=False)
+        )
+    ]
     hour_rows = [(h, lo, hi) for h, (lo, hi) in enumerate(_cumulative(HOUR_WEIGHTS))]
     release_rows = [(v, days - 1 - back, build, commit) for v, back, build, commit in RELEASES]
-    version_case = "case " + " ".join(
-        f"when day_idx - upgrade_lag >= {day} then '{v}'" for v, day, _, _ in reversed(release_rows)
-    ) + f" else '{release_rows[0][0]}' end"
+    version_case = (
+        "case "
+        + " ".join(
+            f"when day_idx - upgrade_lag >= {day} then '{v}'" for v, day, _, _ in reversed(release_rows)
+        )
+        + f" else '{release_rows[0][0]}' end"
+    )
     family_case = _weighted_case("u(s * 16 + k, 'family')", RANDOM_FAILURE_FAMILIES)
 
     def pick(items: list[str], key: str) -> str:
@@ -422,7 +519,7 @@ def build_sql(n_events: int, days: int, end_date: date, seed: int) -> list[str]:
             d.broken, d.no_avx2, d.handoff, d.os_group, d.failure_rate,
             d.cli and u(t.s, 'cli') < 0.5 as cli_launch,
             u(t.s, 'heavy') < 0.0004 and d.broken is null and not d.no_avx2 as heavy_no_model,
-            {version_case.replace('upgrade_lag', 'd.upgrade_lag').replace('day_idx', 't.day_idx')}
+            {version_case.replace("upgrade_lag", "d.upgrade_lag").replace("day_idx", "t.day_idx")}
                 as app_version
         from timed as t
         join devices as d on t.dev = d.dev
@@ -457,8 +554,8 @@ def build_sql(n_events: int, days: int, end_date: date, seed: int) -> list[str]:
             case when t.heavy_no_model then t.ts0 + to_seconds((30 + t.k * 25)::int)
                 else t.ts0 + to_seconds((60 + t.k * 1800 + floor(u(t.s * 16 + t.k, 'gap') * 600))::int)
             end as t_start,
-            {pick(SOURCES, 't.s, t.k, 1')} as source,
-            {pick(AUDIO_EXTS, 't.s, t.k, 2')} as file_ext,
+            {pick(SOURCES, "t.s, t.k, 1")} as source,
+            {pick(AUDIO_EXTS, "t.s, t.k, 2")} as file_ext,
             case
                 when t.heavy_no_model then 'no_model_selected'
                 when t.broken = 'model_load_non_ascii_path'
@@ -487,9 +584,9 @@ def build_sql(n_events: int, days: int, end_date: date, seed: int) -> list[str]:
             round(least(exp(4.8 + sqrt(-2 * ln(1 - u(h.s * 8 + h.j, 'hz1')))
                 * cos(2 * pi() * u(h.s * 8 + h.j, 'hz2'))), 7200), 1) as audio_seconds,
             u(h.s * 8 + h.j, 'hfail') < 0.14 as failed,
-            {pick(HANDOFF_ERROR_CODES, 'h.s, h.j, 3')} as error_code,
-            {pick(MODEL_FILES, 'h.s, h.j, 4')} as model_name,
-            {pick(['true', 'false'], 'h.s, h.j, 5')} as auto_detect,
+            {pick(HANDOFF_ERROR_CODES, "h.s, h.j, 3")} as error_code,
+            {pick(MODEL_FILES, "h.s, h.j, 4")} as model_name,
+            {pick(["true", "false"], "h.s, h.j, 5")} as auto_detect,
             case when u(h.s * 8 + h.j, 'translate') < 0.15 then 'true' else 'false' end as translate
         from h
         """,
@@ -749,7 +846,10 @@ def generate(
     manifest = {
         "generator": "benchmarks/generate.py",
         "parameters": {
-            "events": n_events, "days": days, "end_date": end_date.isoformat(), "seed": seed,
+            "events": n_events,
+            "days": days,
+            "end_date": end_date.isoformat(),
+            "seed": seed,
             "page_size": page_size,
         },
         "events_generated": totals[0],
@@ -777,21 +877,42 @@ def generate(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        description="Write N invented Vibe events as daily Aptabase CSV exports (DuckDB, set-based).")
-    parser.add_argument("--events", type=int, required=True, help="number of events (rows before "
-                        "the export's midnight and page-boundary repeats)")
+        description="Write N invented Vibe events as daily Aptabase CSV exports (DuckDB, set-based)."
+    )
+    parser.add_argument(
+        "--events",
+        type=int,
+        required=True,
+        help="number of events (rows before the export's midnight and page-boundary repeats)",
+    )
     parser.add_argument("--out", type=Path, required=True, help="output folder (created)")
     parser.add_argument("--days", type=int, default=31, help="UTC days (default 31)")
-    parser.add_argument("--end-date", type=date.fromisoformat, default=date(2026, 2, 15),
-                        help="last UTC day (default 2026-02-15)")
+    parser.add_argument(
+        "--end-date",
+        type=date.fromisoformat,
+        default=date(2026, 2, 15),
+        help="last UTC day (default 2026-02-15)",
+    )
     parser.add_argument("--seed", type=int, default=7, help="seed (default 7)")
-    parser.add_argument("--page-size", type=int, default=100_000,
-                        help="rows per page before the header repeats (default 100,000)")
+    parser.add_argument(
+        "--page-size",
+        type=int,
+        default=100_000,
+        help="rows per page before the header repeats (default 100,000)",
+    )
     parser.add_argument("--threads", type=int, default=None, help="DuckDB threads")
     parser.add_argument("--memory-limit", default=None, help="DuckDB memory_limit, e.g. 2GB")
     args = parser.parse_args(argv)
-    generate(args.events, args.out, days=args.days, end_date=args.end_date, seed=args.seed,
-             page_size=args.page_size, threads=args.threads, memory_limit=args.memory_limit)
+    generate(
+        args.events,
+        args.out,
+        days=args.days,
+        end_date=args.end_date,
+        seed=args.seed,
+        page_size=args.page_size,
+        threads=args.threads,
+        memory_limit=args.memory_limit,
+    )
     return 0
 
 

@@ -14,17 +14,50 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEEDS = REPO_ROOT / "seeds"
-CORE_COLUMNS = ["timestamp", "event_name", "user_id", "app_version", "os_name", "os_version",
-                "string_props", "numeric_props"]
-EXPORT_COLUMNS = ["timestamp", "user_id", "session_id", "event_name", "string_props",
-                  "numeric_props", "os_name", "os_version", "locale", "app_version",
-                  "app_build_number", "engine_name", "engine_version", "country_code",
-                  "country_name", "region_name"]
+CORE_COLUMNS = [
+    "timestamp",
+    "event_name",
+    "user_id",
+    "app_version",
+    "os_name",
+    "os_version",
+    "string_props",
+    "numeric_props",
+]
+EXPORT_COLUMNS = [
+    "timestamp",
+    "user_id",
+    "session_id",
+    "event_name",
+    "string_props",
+    "numeric_props",
+    "os_name",
+    "os_version",
+    "locale",
+    "app_version",
+    "app_build_number",
+    "engine_name",
+    "engine_version",
+    "country_code",
+    "country_name",
+    "region_name",
+]
 #: The headline KPIs every method computes; counts must match exactly, rates to 1e-12.
-KPI_KEYS = ["events", "active_users", "failure_events", "success_events",
-            "runtime_failure_events", "raw_error_rate", "runtime_error_rate", "primary_action",
-            "primary_starts", "primary_failures", "workflow_failure_rate", "affected_users",
-            "happy_users"]
+KPI_KEYS = [
+    "events",
+    "active_users",
+    "failure_events",
+    "success_events",
+    "runtime_failure_events",
+    "raw_error_rate",
+    "runtime_error_rate",
+    "primary_action",
+    "primary_starts",
+    "primary_failures",
+    "workflow_failure_rate",
+    "affected_users",
+    "happy_users",
+]
 SUCCESS_VALUES = ("true", "success", "succeeded", "ok", "1")
 FAILURE_VALUES = ("false", "failure", "failed", "error", "0")
 
@@ -48,23 +81,33 @@ def name_roles(observed_names: list[str]) -> dict[str, dict[str, str | None]]:
     for name in set(observed_names) | set(taxonomy):
         head, sep, suffix = _split_last(name)
         by_convention[name] = (head or name, conventions.get(suffix.lower()) if sep else None)
-    with_outcomes = {row["action"] for row in taxonomy.values()
-                     if row["event_role"] in ("success", "failure", "outcome")}
-    with_outcomes |= {action for name, (action, role) in by_convention.items()
-                      if name not in taxonomy and role in ("success", "failure")}
+    with_outcomes = {
+        row["action"] for row in taxonomy.values() if row["event_role"] in ("success", "failure", "outcome")
+    }
+    with_outcomes |= {
+        action
+        for name, (action, role) in by_convention.items()
+        if name not in taxonomy and role in ("success", "failure")
+    }
     result = {}
     for name, (action, role) in by_convention.items():
         if name in taxonomy:
             row = taxonomy[name]
-            result[name] = {"action": row["action"], "role": row["event_role"],
-                            "outcome_prop": row["outcome_prop"] or None,
-                            "fixed_class": row["failure_class"] or None}
+            result[name] = {
+                "action": row["action"],
+                "role": row["event_role"],
+                "outcome_prop": row["outcome_prop"] or None,
+                "fixed_class": row["failure_class"] or None,
+            }
         else:
             if role == "start" and action not in with_outcomes:
                 role = None
-            result[name] = {"action": action,
-                            "role": role if role in ("start", "success", "failure") else "usage",
-                            "outcome_prop": None, "fixed_class": None}
+            result[name] = {
+                "action": action,
+                "role": role if role in ("start", "success", "failure") else "usage",
+                "outcome_prop": None,
+                "fixed_class": None,
+            }
     return result
 
 
@@ -73,7 +116,7 @@ def _split_last(name: str) -> tuple[str, str, str]:
     cut = max(name.rfind("."), name.rfind("_"))
     if cut <= 0 or cut == len(name) - 1:
         return "", "", name
-    return name[:cut], name[cut], name[cut + 1:]
+    return name[:cut], name[cut], name[cut + 1 :]
 
 
 def failure_rules() -> list[dict[str, str]]:
@@ -84,8 +127,7 @@ def failure_rules() -> list[dict[str, str]]:
 def emit(kpis: dict, started: float, **extra) -> None:
     """Print the result as one JSON line: the KPIs and the seconds. (Peak RSS is measured by
     run.py from outside: a child's own rusage maximum includes its parent's at fork.)"""
-    out = {"kpis": {k: kpis[k] for k in KPI_KEYS}, "seconds": time.perf_counter() - started,
-           **extra}
+    out = {"kpis": {k: kpis[k] for k in KPI_KEYS}, "seconds": time.perf_counter() - started, **extra}
     sys.stdout.write(json.dumps(out, default=str) + "\n")
     sys.stdout.flush()
     os._exit(0)  # skip interpreter teardown (freeing millions of objects is not the method's work)

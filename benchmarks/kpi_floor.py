@@ -19,9 +19,14 @@ import os  # noqa: E402
 import sys  # noqa: E402
 
 import duckdb  # noqa: E402
-
 from kpi_common import (  # noqa: E402
-    EXPORT_COLUMNS, FAILURE_VALUES, SUCCESS_VALUES, emit, export_files, failure_rules, name_roles,
+    EXPORT_COLUMNS,
+    FAILURE_VALUES,
+    SUCCESS_VALUES,
+    emit,
+    export_files,
+    failure_rules,
+    name_roles,
     read_seed,
 )
 
@@ -35,12 +40,16 @@ def floor_sql(files: list[str]) -> str:
     roles = name_roles(names)
     role_case = " ".join(f"when {lit(n)} then {lit(r['role'])}" for n, r in roles.items())
     action_case = " ".join(f"when {lit(n)} then {lit(r['action'])}" for n, r in roles.items())
-    outcome_case = " ".join(
-        f"when {lit(n)} then {lit(r['outcome_prop'])}" for n, r in roles.items() if r["role"] == "outcome"
-    ) or "when null then null"
-    fixed_case = " ".join(
-        f"when {lit(n)} then {lit(r['fixed_class'])}" for n, r in roles.items() if r["fixed_class"]
-    ) or "when null then null"
+    outcome_case = (
+        " ".join(
+            f"when {lit(n)} then {lit(r['outcome_prop'])}" for n, r in roles.items() if r["role"] == "outcome"
+        )
+        or "when null then null"
+    )
+    fixed_case = (
+        " ".join(f"when {lit(n)} then {lit(r['fixed_class'])}" for n, r in roles.items() if r["fixed_class"])
+        or "when null then null"
+    )
     column = {"message": "error_message", "event_name": "event_name", "error_code": "error_code"}
     rule_case = " ".join(
         f"when regexp_matches({column[r['match_on']]}, {lit(r['pattern'])}, 'i') then {lit(r['failure_class'])}"
@@ -149,7 +158,7 @@ def main(folder: str) -> None:
     con.execute("set temp_directory = '" + temp_dir.replace("'", "''") + "'")
     con.execute("set preserve_insertion_order = false")
     result = con.execute(floor_sql(files))
-    row = dict(zip([d[0] for d in result.description], result.fetchone()))
+    row = dict(zip([d[0] for d in result.description], result.fetchone(), strict=False))
     events, starts = row["events"], row["primary_starts"]
     row["raw_error_rate"] = row["failure_events"] / events if events else None
     row["runtime_error_rate"] = row["runtime_failure_events"] / events if events else None

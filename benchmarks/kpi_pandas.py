@@ -16,13 +16,18 @@ import time
 STARTED = time.perf_counter()
 
 import json  # noqa: E402
-import warnings  # noqa: E402
 import sys  # noqa: E402
+import warnings  # noqa: E402
 
 import pandas as pd  # noqa: E402
-
 from kpi_common import (  # noqa: E402
-    CORE_COLUMNS, FAILURE_VALUES, SUCCESS_VALUES, emit, export_files, failure_rules, name_roles,
+    CORE_COLUMNS,
+    FAILURE_VALUES,
+    SUCCESS_VALUES,
+    emit,
+    export_files,
+    failure_rules,
+    name_roles,
 )
 
 
@@ -54,6 +59,7 @@ def main(folder: str) -> None:
     outcome_names = {n: r["outcome_prop"] for n, r in roles.items() if r["role"] == "outcome"}
     is_outcome = df["event_name"].isin(list(outcome_names))
     if is_outcome.any():
+
         def outcome(i: int) -> str:
             prop = outcome_names[df.at[i, "event_name"]]
             value = props[i].get(prop, numeric[i].get(prop))
@@ -65,6 +71,7 @@ def main(folder: str) -> None:
             if value in FAILURE_VALUES:
                 return "failure"
             return "usage"
+
         df.loc[is_outcome, "role"] = [outcome(i) for i in df.index[is_outcome]]
 
     # failure classes: the taxonomy's fixed class, else the first rule that matches

@@ -32,7 +32,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -111,15 +111,20 @@ def measure(name: str, cmd: list[str], env: dict[str, str], cwd: Path = REPO_ROO
         proc.returncode = os.waitstatus_to_exitcode(status)
     step = Step(name, seconds, peak, proc.returncode, out_path.read_text(), err_path.read_text())
     if step.returncode != 0:
-        sys.stderr.write(f"{name} failed ({step.returncode}):\n{step.stdout[-4000:]}\n{step.stderr[-4000:]}\n")
+        sys.stderr.write(
+            f"{name} failed ({step.returncode}):\n{step.stdout[-4000:]}\n{step.stderr[-4000:]}\n"
+        )
         raise SystemExit(2)
     return step
 
 
 def dbt_step(name: str, args: list[str], env: dict[str, str]) -> Step:
     project = env["BENCH_PROJECT"]
-    step = measure(name, [sys.executable, "-m", "dbt.cli.main", *args, "--project-dir",
-                          project, "--profiles-dir", project], env)
+    step = measure(
+        name,
+        [sys.executable, "-m", "dbt.cli.main", *args, "--project-dir", project, "--profiles-dir", project],
+        env,
+    )
     results = json.loads((Path(env["DBT_TARGET_PATH"]) / "run_results.json").read_text())
     by_type: dict[str, float] = {}
     for result in results["results"]:
@@ -135,8 +140,7 @@ def dbt_step(name: str, args: list[str], env: dict[str, str]) -> Step:
 
 
 def land_step(name: str, files: list[Path], db: Path, env: dict[str, str]) -> Step:
-    return measure(name, [sys.executable, "-m", "telemetry", "land", *map(str, files),
-                          "--db", str(db)], env)
+    return measure(name, [sys.executable, "-m", "telemetry", "land", *map(str, files), "--db", str(db)], env)
 
 
 def kpi_step(name: str, script: str, folder: Path, env: dict[str, str]) -> Step:
@@ -149,8 +153,9 @@ def patched_project(patches: list[Path], dest: Path) -> Path:
     """A copy of the dbt project with `patches` applied (proposals measured before merging)."""
     for name in ("models", "macros", "seeds", "tests", "analyses"):
         if (REPO_ROOT / name).exists():
-            shutil.copytree(REPO_ROOT / name, dest / name,
-                            ignore=shutil.ignore_patterns("python", "__pycache__"))
+            shutil.copytree(
+                REPO_ROOT / name, dest / name, ignore=shutil.ignore_patterns("python", "__pycache__")
+            )
     for name in ("dbt_project.yml", "profiles.yml"):
         shutil.copy(REPO_ROOT / name, dest / name)
     for patch in patches:
@@ -164,26 +169,35 @@ def patched_project(patches: list[Path], dest: Path) -> Path:
 def project_kpis(db: Path) -> dict:
     with duckdb.connect(str(db), read_only=True) as con:
         cur = con.execute("select * from marts.kpi_reliability_summary")
-        row = dict(zip([d[0] for d in cur.description], cur.fetchone()))
+        row = dict(zip([d[0] for d in cur.description], cur.fetchone(), strict=False))
     return {k: row[k] for k in KPI_KEYS}
 
 
 def marts_fingerprint(db: Path) -> dict[str, tuple[int, int]]:
     """(rows, order-free hash of all rows) per marts table and incremental intermediate."""
     with duckdb.connect(str(db), read_only=True) as con:
-        tables = [f"marts.{t}" for (t,) in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts'"
-            " order by 1").fetchall()]
+        tables = [
+            f"marts.{t}"
+            for (t,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+            ).fetchall()
+        ]
         tables += ["intermediate.int_events_roled", "intermediate.int_failures_classified"]
         out = {}
         for table in tables:
-            cols = [c for (c,) in con.execute(
-                "select column_name from information_schema.columns where table_schema = ?"
-                " and table_name = ? order by ordinal_position", table.split(".")).fetchall()
-                if c not in ("landed_at",)]
+            cols = [
+                c
+                for (c,) in con.execute(
+                    "select column_name from information_schema.columns where table_schema = ?"
+                    " and table_name = ? order by ordinal_position",
+                    table.split("."),
+                ).fetchall()
+                if c not in ("landed_at",)
+            ]
             expr = ", ".join(f'"{c}"' for c in cols)
             out[table] = con.execute(
-                f"select count(*), coalesce(sum(hash({expr})), 0) from {table}").fetchone()
+                f"select count(*), coalesce(sum(hash({expr})), 0) from {table}"
+            ).fetchone()
         return out
 
 
@@ -246,8 +260,10 @@ def render(r: dict) -> str:
 
     def models_tests(st: Step) -> str:
         n = st.extra["node_seconds"]
-        return (f"models {secs(n.get('model', 0))}, data tests {secs(n.get('test', 0))}, "
-                f"unit tests {secs(n.get('unit_test', 0))}, seeds {secs(n.get('seed', 0))}")
+        return (
+            f"models {secs(n.get('model', 0))}, data tests {secs(n.get('test', 0))}, "
+            f"unit tests {secs(n.get('unit_test', 0))}, seeds {secs(n.get('seed', 0))}"
+        )
 
     def mark(ok: bool) -> str:
         return "met" if ok else "**missed**"
@@ -256,7 +272,8 @@ def render(r: dict) -> str:
         "# Benchmark results",
         "",
         f"{r['date']} · `uv run python benchmarks/run.py --events {r['events']}"
-        + "".join(f" --patch {p}" for p in r["patches"]) + "`",
+        + "".join(f" --patch {p}" for p in r["patches"])
+        + "`",
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM, {m['os']}; "
         f"Python {m['python']}, DuckDB {m['duckdb']}, pandas {pandas.extra.get('pandas_version')}. "
@@ -264,8 +281,15 @@ def render(r: dict) -> str:
         f"TELEMETRY_MEMORY_LIMIT={r['settings']['memory_limit']}. "
         "The machine is shared with other work: expect some noise.",
         "",
-        *([f"Project variant: the repository's models with {', '.join(r['patches'])} applied "
-           "(proposals, not merged).", ""] if r["patches"] else []),
+        *(
+            [
+                f"Project variant: the repository's models with {', '.join(r['patches'])} applied "
+                "(proposals, not merged).",
+                "",
+            ]
+            if r["patches"]
+            else []
+        ),
         f"Data: {r['events']:,} events generated over {r['days']} days "
         f"({events:,} unique after de-duplication), {r['files']} daily CSVWithNames files, "
         f"{r['bytes'] / 1e6:,.0f} MB (benchmarks/generate.py, seed {r['seed']}).",
@@ -310,12 +334,17 @@ def render(r: dict) -> str:
         "",
         "| KPI | project | floor | pandas |",
         "| --- | ---: | ---: | ---: |",
-        *[f"| {k} | {r['kpis']['project'][k]} | {r['kpis']['floor'][k]} | {r['kpis']['pandas'][k]} |"
-          for k in KPI_KEYS],
+        *[
+            f"| {k} | {r['kpis']['project'][k]} | {r['kpis']['floor'][k]} | {r['kpis']['pandas'][k]} |"
+            for k in KPI_KEYS
+        ],
         "",
         "Incremental vs full refresh: "
-        + ("every marts table (and int_events_roled, int_failures_classified) identical."
-           if not r["incremental_mismatch"] else f"**differ**: {', '.join(r['incremental_mismatch'])}"),
+        + (
+            "every marts table (and int_events_roled, int_failures_classified) identical."
+            if not r["incremental_mismatch"]
+            else f"**differ**: {', '.join(r['incremental_mismatch'])}"
+        ),
         "",
     ]
     return "\n".join(lines)
@@ -329,14 +358,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, required=True, help="events to generate (e.g. 1000000)")
     parser.add_argument("--days", type=int, default=31, help="days (default 31: 30 + the new day)")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--work", type=Path, default=Path(os.environ.get("TELEMETRY_BENCH_DIR", "/tmp/telemetry-bench")),
-                        help="work folder for exports, databases and dbt output (default /tmp/telemetry-bench)")
-    parser.add_argument("--results", type=Path, default=HERE / "results.md",
-                        help="where to write the report (default benchmarks/results.md)")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=Path(os.environ.get("TELEMETRY_BENCH_DIR", "/tmp/telemetry-bench")),
+        help="work folder for exports, databases and dbt output (default /tmp/telemetry-bench)",
+    )
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=HERE / "results.md",
+        help="where to write the report (default benchmarks/results.md)",
+    )
     parser.add_argument("--no-results", action="store_true", help="print only, write no report")
     parser.add_argument("--regenerate", action="store_true", help="regenerate the exports")
-    parser.add_argument("--patch", type=Path, action="append", default=[],
-                        help="measure a copy of the project with this patch applied (repeatable)")
+    parser.add_argument(
+        "--patch",
+        type=Path,
+        action="append",
+        default=[],
+        help="measure a copy of the project with this patch applied (repeatable)",
+    )
     args = parser.parse_args(argv)
 
     work = args.work.expanduser().resolve()
@@ -362,8 +404,10 @@ def main(argv: list[str] | None = None) -> int:
         "BENCH_PROJECT": str(project),
         "PYTHONPATH": str(REPO_ROOT),
     }
-    settings = {"threads": env.get("TELEMETRY_THREADS") or "2",
-                "memory_limit": env.get("TELEMETRY_MEMORY_LIMIT") or "2GB"}
+    settings = {
+        "threads": env.get("TELEMETRY_THREADS") or "2",
+        "memory_limit": env.get("TELEMETRY_MEMORY_LIMIT") or "2GB",
+    }
 
     steps: dict[str, Step] = {}
 
@@ -394,8 +438,11 @@ def main(argv: list[str] | None = None) -> int:
     steps["pandas"] = kpi_step("pandas", "kpi_pandas.py", exports, env)
     log(steps["pandas"])
 
-    kpis = {"project": project_kpis(db), "floor": steps["floor"].extra["kpis"],
-            "pandas": steps["pandas"].extra["kpis"]}
+    kpis = {
+        "project": project_kpis(db),
+        "floor": steps["floor"].extra["kpis"],
+        "pandas": steps["pandas"].extra["kpis"],
+    }
     problems = compare_kpis(kpis)
     project_seconds = steps["land_30"].seconds + steps["land_31"].seconds + steps["build_full"].seconds
     full_models = steps["build_full"].extra["node_seconds"].get("model", 0.0)
@@ -405,10 +452,12 @@ def main(argv: list[str] | None = None) -> int:
         "incremental_share": steps["build_incremental"].seconds / steps["build_full"].seconds,
         "incremental_share_models": (
             steps["build_incremental"].extra["node_seconds"].get("model", 0.0) / full_models
-            if full_models else float("nan")),
+            if full_models
+            else float("nan")
+        ),
     }
     report = {
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(),
         "settings": settings,
         "events": args.events,
@@ -422,17 +471,28 @@ def main(argv: list[str] | None = None) -> int:
         "kpi_problems": problems,
         "ratios": ratios,
         "incremental_mismatch": mismatch,
-        "patches": [str(p.relative_to(REPO_ROOT)) if p.resolve().is_relative_to(REPO_ROOT)
-                    else str(p) for p in (q.resolve() for q in args.patch)],
+        "patches": [
+            str(p.relative_to(REPO_ROOT)) if p.resolve().is_relative_to(REPO_ROOT) else str(p)
+            for p in (q.resolve() for q in args.patch)
+        ],
     }
     text = render(report)
     print()
     print(text)
     if not args.no_results:
         args.results.write_text(text, encoding="utf-8")
-        (run_dir / "results.json").write_text(json.dumps(
-            {**report, "steps": {k: {"seconds": v.seconds, "peak_rss": v.peak_rss, **v.extra}
-                                 for k, v in steps.items()}}, indent=2, default=str))
+        (run_dir / "results.json").write_text(
+            json.dumps(
+                {
+                    **report,
+                    "steps": {
+                        k: {"seconds": v.seconds, "peak_rss": v.peak_rss, **v.extra} for k, v in steps.items()
+                    },
+                },
+                indent=2,
+                default=str,
+            )
+        )
         print(f"wrote {args.results}")
     if problems or mismatch:
         for problem in problems:

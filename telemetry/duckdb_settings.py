@@ -33,9 +33,7 @@ def duckdb_settings(db_path: Path, env: Mapping[str, str] = os.environ) -> dict[
         raise UserError(f"TELEMETRY_THREADS must be a whole number >= 1 (got {threads_text!r})")
     memory_limit = (env.get("TELEMETRY_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT).strip()
     if not _MEMORY.match(memory_limit):
-        raise UserError(
-            f"TELEMETRY_MEMORY_LIMIT must be a size like 2GB or 1500MB (got {memory_limit!r})"
-        )
+        raise UserError(f"TELEMETRY_MEMORY_LIMIT must be a size like 2GB or 1500MB (got {memory_limit!r})")
     temp_dir = env.get("TELEMETRY_TEMP_DIR") or f"{db_path}.tmp"
     return {
         "threads": int(threads_text),

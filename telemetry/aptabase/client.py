@@ -21,14 +21,13 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from http.cookiejar import CookieJar, DefaultCookiePolicy
 from datetime import date, timedelta
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from telemetry.errors import UserError
 from telemetry.aptabase.retry import (
     RetryableError,
     RetryPolicy,
@@ -36,6 +35,7 @@ from telemetry.aptabase.retry import (
     parse_retry_after,
 )
 from telemetry.aptabase.signin import issuer_for, sign_in_token
+from telemetry.errors import UserError
 
 SIGN_IN_PATH = "/api/_auth/continue"
 APPS_PATH = "/api/_apps"
@@ -295,9 +295,7 @@ class AptabaseClient:
                 f"the server rejected the token: AUTH_SECRET or APTABASE_REGION={settings.region} "
                 f"(issuer {issuer}) does not match the server's"
             ),
-            "no account": (
-                f"the token was accepted but there is no account for AUTH_EMAIL={settings.email}"
-            ),
+            "no account": (f"the token was accepted but there is no account for AUTH_EMAIL={settings.email}"),
         }.get(reason, "the server redirected without setting the session cookie")
         hint = ""
         key_region = _key_region(settings.app_key)
@@ -438,8 +436,7 @@ class AptabaseClient:
 
     def _not_aptabase(self, detail: str) -> UserError:
         return UserError(
-            f"{self.settings.display_url} does not look like an Aptabase server: {detail}; "
-            "check BASE_URL"
+            f"{self.settings.display_url} does not look like an Aptabase server: {detail}; check BASE_URL"
         )
 
 

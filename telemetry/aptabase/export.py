@@ -14,13 +14,13 @@ import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from telemetry.aptabase.checks import FileCheck, check_export
 from telemetry.aptabase.client import App, AptabaseClient
 from telemetry.aptabase.retry import IncompleteFile, RetryableError, SessionLost
 from telemetry.errors import UserError
-from telemetry.aptabase.checks import FileCheck, check_export
 from telemetry.progress import Progress, human_bytes
 
 
@@ -57,7 +57,7 @@ class ExportResult:
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def days_in_range(start: date, end: date) -> tuple[date, ...]:
@@ -69,14 +69,14 @@ def last_hours_window(now: datetime, hours: int) -> tuple[datetime, datetime, tu
     """The window [now - hours, now] in UTC and the UTC days it overlaps."""
     if hours < 1:
         raise UserError("--last-hours must be at least 1")
-    end = now.astimezone(timezone.utc)
+    end = now.astimezone(UTC)
     start = end - timedelta(hours=hours)
     return start, end, days_in_range(start.date(), end.date() + timedelta(days=1))
 
 
 def still_growing(day: date, now: datetime) -> bool:
     """Today and yesterday (UTC) are always fetched again: late events still arrive."""
-    return day >= now.astimezone(timezone.utc).date() - timedelta(days=1)
+    return day >= now.astimezone(UTC).date() - timedelta(days=1)
 
 
 def export_file_name(app: App, build_mode: str, day: date, fmt: str) -> str:

@@ -12,7 +12,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TypeVar
 
@@ -53,8 +53,8 @@ def parse_retry_after(header: str, now: datetime | None = None) -> float | None:
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:  # an HTTP date is always GMT
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 @dataclass(frozen=True)
@@ -88,9 +88,7 @@ class RetryPolicy:
             wait=self._wait,
             retry=tenacity.retry_if_exception_type(RetryableError),
             sleep=self.sleep,
-            before_sleep=lambda state: on_retry(
-                state.attempt_number, _error(state), state.upcoming_sleep
-            ),
+            before_sleep=lambda state: on_retry(state.attempt_number, _error(state), state.upcoming_sleep),
             reraise=True,
         )
         return retrying(action)

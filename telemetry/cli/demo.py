@@ -29,15 +29,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "--db", type=Path, default=None,
+        "--db",
+        type=Path,
+        default=None,
         help="DuckDB file (default: $TELEMETRY_DB or warehouse.duckdb in the repo root)",
     )
     parser.add_argument(
-        "--out", type=Path, default=REPO_ROOT / "data" / "exports" / "demo",
+        "--out",
+        type=Path,
+        default=REPO_ROOT / "data" / "exports" / "demo",
         help="where the exported files go (default: data/exports/demo)",
     )
     parser.add_argument(
-        "--html", type=Path, default=REPO_ROOT / "reports" / "demo.html",
+        "--html",
+        type=Path,
+        default=REPO_ROOT / "reports" / "demo.html",
         help="where the HTML report goes (default: reports/demo.html)",
     )
     parser.set_defaults(func=run)
@@ -61,9 +67,9 @@ def sample_days() -> tuple[date, date]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from telemetry.aptabase.export import utc_now
     from telemetry.cli import build_parser
     from telemetry.cli.export import execute as export
-    from telemetry.aptabase.export import utc_now
     from telemetry.devtools.server import DEMO_EMAIL, DEMO_SECRET, FakeAptabase, Faults
 
     db_path = args.db.expanduser().resolve() if args.db else default_db_path()
@@ -73,8 +79,10 @@ def run(args: argparse.Namespace) -> int:
     faults = Faults(too_many=1, cuts=1, cut_after=20_000)
     with FakeAptabase(data_dirs=[SAMPLE_DIR], faults=faults) as server:
         app = server.apps[0]
-        print(f"serving {server.store.count()} events of app {app.name} ({app.app_key}) at {server.url}",
-              file=sys.stderr)
+        print(
+            f"serving {server.store.count()} events of app {app.name} ({app.app_key}) at {server.url}",
+            file=sys.stderr,
+        )
         _step("2/4 export every day with the extractor, then land the files")
         environ = {
             "BASE_URL": server.url,
@@ -84,18 +92,31 @@ def run(args: argparse.Namespace) -> int:
             "APP_KEY": app.app_key,
             "APTABASE_REGION": server.region,
         }
-        export_args = build_parser().parse_args([
-            "export", "--start-date", start.isoformat(), "--end-date", end.isoformat(),
-            "--out", str(args.out), "--land", "--db", str(db_path), "--backoff", "0.2",
-        ])
+        export_args = build_parser().parse_args(
+            [
+                "export",
+                "--start-date",
+                start.isoformat(),
+                "--end-date",
+                end.isoformat(),
+                "--out",
+                str(args.out),
+                "--land",
+                "--db",
+                str(db_path),
+                "--backoff",
+                "0.2",
+            ]
+        )
         export(export_args, environ=environ, cwd=REPO_ROOT, now=utc_now(), stdout=sys.stderr)
 
     _step("3/4 dbt build (staging, intermediate, marts, tests)")
     build = subprocess.run(
-        [*dbt_command(), "build", "--project-dir", str(REPO_ROOT),
-         "--profiles-dir", str(REPO_ROOT)],
-        cwd=REPO_ROOT, env={**os.environ, "TELEMETRY_DB": str(db_path)},
-        stdout=sys.stderr, stderr=sys.stderr,
+        [*dbt_command(), "build", "--project-dir", str(REPO_ROOT), "--profiles-dir", str(REPO_ROOT)],
+        cwd=REPO_ROOT,
+        env={**os.environ, "TELEMETRY_DB": str(db_path)},
+        stdout=sys.stderr,
+        stderr=sys.stderr,
     )
     if build.returncode != 0:
         raise UserError("dbt build failed (see its output above)")

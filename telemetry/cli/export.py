@@ -8,14 +8,11 @@ import os
 import sys
 import time
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
 from telemetry.aptabase.client import BUILD_MODES, FORMATS, AptabaseClient, Settings
-from telemetry.aptabase.retry import RetryPolicy
-from telemetry.config import merged_config
-from telemetry.errors import UserError
 from telemetry.aptabase.export import (
     ExportPlan,
     days_in_range,
@@ -23,6 +20,9 @@ from telemetry.aptabase.export import (
     run_export,
     utc_now,
 )
+from telemetry.aptabase.retry import RetryPolicy
+from telemetry.config import merged_config
+from telemetry.errors import UserError
 from telemetry.paths import REPO_ROOT, default_db_path
 from telemetry.progress import Progress
 
@@ -52,12 +52,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--build-mode", choices=BUILD_MODES, default="release", help="default: release")
     parser.add_argument("--app-key", help="the app to export (default: $APP_KEY)")
     parser.add_argument(
-        "--out", type=Path, default=None, metavar="DIR",
+        "--out",
+        type=Path,
+        default=None,
+        metavar="DIR",
         help="folder for the files (default: data/exports/ in the repo root)",
     )
-    parser.add_argument(
-        "--land", action="store_true", help="land the exported days into DuckDB afterwards"
-    )
+    parser.add_argument("--land", action="store_true", help="land the exported days into DuckDB afterwards")
     parser.add_argument(
         "--db",
         type=Path,
@@ -124,11 +125,9 @@ def execute(
     return 0
 
 
-def resolve_days(
-    args: argparse.Namespace, now: datetime, echo: Callable[[str], None]
-) -> tuple[date, ...]:
+def resolve_days(args: argparse.Namespace, now: datetime, echo: Callable[[str], None]) -> tuple[date, ...]:
     """The UTC days the options ask for (printing the exact window for --last-hours)."""
-    today = now.astimezone(timezone.utc).date()
+    today = now.astimezone(UTC).date()
     if args.last_hours is not None:
         if args.start_date or args.end_date:
             raise UserError("give either --start-date/--end-date or --last-hours, not both")
@@ -140,9 +139,7 @@ def resolve_days(
         )
         return days
     if not args.start_date or not args.end_date:
-        raise UserError(
-            "give --start-date and --end-date (end exclusive), or --last-hours N"
-        )
+        raise UserError("give --start-date and --end-date (end exclusive), or --last-hours N")
     start = _parse_date(args.start_date, "--start-date")
     end = _parse_date(args.end_date, "--end-date")
     if end <= start:

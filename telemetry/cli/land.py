@@ -31,6 +31,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    db_path = (args.db.expanduser().resolve() if args.db else default_db_path())
+    db_path = args.db.expanduser().resolve() if args.db else default_db_path()
     land_paths(args.paths, db_path)
     return 0

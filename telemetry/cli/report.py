@@ -115,9 +115,7 @@ def parse_app_versions(text: str | None) -> tuple[str, ...] | None:
         if version and version not in versions:
             versions.append(version)
     if not versions:
-        raise UserError(
-            "--app-versions needs at least one version, e.g. --app-versions 3.1.0,3.0.10"
-        )
+        raise UserError("--app-versions needs at least one version, e.g. --app-versions 3.1.0,3.0.10")
     for version in versions:
         if "'" in version or any(c.isspace() for c in version):
             raise UserError(f"--app-versions: not a version: {version!r}")
@@ -133,18 +131,14 @@ def parse_window_end(text: str | None) -> str | None:
             raise ValueError(value)
         datetime.fromisoformat(value)
     except ValueError:
-        raise UserError(
-            f"--window-end must be a UTC time like '2026-02-15 18:00:00', got {text!r}"
-        ) from None
+        raise UserError(f"--window-end must be a UTC time like '2026-02-15 18:00:00', got {text!r}") from None
     return value
 
 
 def run(args: argparse.Namespace) -> int:
     from telemetry.report import ReportScope, build_report
 
-    fmt = args.format or (
-        "html" if args.out and args.out.suffix.lower() in {".html", ".htm"} else "md"
-    )
+    fmt = args.format or ("html" if args.out and args.out.suffix.lower() in {".html", ".htm"} else "md")
     scope = ReportScope(
         window_hours=args.window_hours,
         window_end=parse_window_end(args.window_end),
@@ -155,9 +149,7 @@ def run(args: argparse.Namespace) -> int:
     warehouse = args.db.expanduser().resolve() if args.db else default_db_path()
     out: Path | None = args.out.expanduser() if args.out else None
     if out is not None and out.is_dir():
-        raise UserError(
-            f"--out {out} is a folder; give a file name such as {out / ('report.' + fmt)}"
-        )
+        raise UserError(f"--out {out} is a folder; give a file name such as {out / ('report.' + fmt)}")
 
     def echo(line: str) -> None:
         print(line, file=sys.stderr, flush=True)

@@ -6,7 +6,6 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from telemetry.errors import UserError
 from telemetry.devtools.sample import (
     DEFAULT_DAYS,
     DEFAULT_END_DATE,
@@ -16,6 +15,7 @@ from telemetry.devtools.sample import (
     MANIFEST_FILE,
     generate_sample,
 )
+from telemetry.errors import UserError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -32,27 +32,45 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument(
-        "--out", type=Path, default=Path("data/sample"), metavar="DIR",
+        "--out",
+        type=Path,
+        default=Path("data/sample"),
+        metavar="DIR",
         help="output folder (default: data/sample)",
     )
     parser.add_argument(
-        "--days", type=int, default=DEFAULT_DAYS, metavar="N",
+        "--days",
+        type=int,
+        default=DEFAULT_DAYS,
+        metavar="N",
         help=f"number of UTC days, ending with --end-date (default: {DEFAULT_DAYS})",
     )
     parser.add_argument(
-        "--end-date", type=_parse_date, default=DEFAULT_END_DATE, metavar="YYYY-MM-DD",
+        "--end-date",
+        type=_parse_date,
+        default=DEFAULT_END_DATE,
+        metavar="YYYY-MM-DD",
         help=f"last UTC day of the sample (default: {DEFAULT_END_DATE.isoformat()})",
     )
     parser.add_argument(
-        "--seed", type=int, default=DEFAULT_SEED, metavar="N",
+        "--seed",
+        type=int,
+        default=DEFAULT_SEED,
+        metavar="N",
         help=f"random seed (default: {DEFAULT_SEED})",
     )
     parser.add_argument(
-        "--users-per-day", type=int, default=DEFAULT_USERS_PER_DAY, metavar="N",
+        "--users-per-day",
+        type=int,
+        default=DEFAULT_USERS_PER_DAY,
+        metavar="N",
         help=f"active devices per day (default: {DEFAULT_USERS_PER_DAY})",
     )
     parser.add_argument(
-        "--page-size", type=int, default=DEFAULT_PAGE_SIZE, metavar="N",
+        "--page-size",
+        type=int,
+        default=DEFAULT_PAGE_SIZE,
+        metavar="N",
         help=(
             "rows per page before the header line repeats (default: "
             f"{DEFAULT_PAGE_SIZE:,} like the server; the bundled sample uses 250)"

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TextIO
 
 from telemetry.config import merged_config
-from telemetry.errors import UserError
 from telemetry.devtools.server import DEMO_EMAIL, DEMO_SECRET, FakeApp, FakeAptabase, Faults, parse_day_range
+from telemetry.errors import UserError
 from telemetry.paths import SAMPLE_DIR
 
 
@@ -56,14 +56,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     faults.add_argument("--slow", type=int, default=0, metavar="K", help="next K wait --delay s first")
     faults.add_argument("--cuts", type=int, default=0, metavar="K", help="next K end after --cut-after bytes")
     faults.add_argument("--drops", type=int, default=0, metavar="K", help="next K drop the connection")
-    faults.add_argument("--stalls", type=int, default=0, metavar="K", help="next K pause --delay s mid-stream")
+    faults.add_argument(
+        "--stalls", type=int, default=0, metavar="K", help="next K pause --delay s mid-stream"
+    )
     faults.add_argument("--delay", type=float, default=5.0, metavar="S", help="default: 5")
     faults.add_argument("--cut-after", type=int, default=4096, metavar="BYTES", help="default: 4096")
     faults.add_argument("--retry-after", type=float, default=None, metavar="S", help="Retry-After on 429")
-    faults.add_argument("--token-max-age", type=float, default=None, metavar="S",
-                        help="refuse sign-in tokens issued more than S seconds ago as expired")
-    faults.add_argument("--session-max-age", type=float, default=None, metavar="S",
-                        help="answer 401 to sessions older than S seconds")
+    faults.add_argument(
+        "--token-max-age",
+        type=float,
+        default=None,
+        metavar="S",
+        help="refuse sign-in tokens issued more than S seconds ago as expired",
+    )
+    faults.add_argument(
+        "--session-max-age",
+        type=float,
+        default=None,
+        metavar="S",
+        help="answer 401 to sessions older than S seconds",
+    )
     parser.set_defaults(func=run)
 
 
@@ -156,8 +168,7 @@ def announce(server: FakeAptabase, args: argparse.Namespace, out: TextIO) -> Non
         lines.append(f"  faults for the first {len(plan)} export requests: {' '.join(plan)}")
     lines += [
         "export from it with the same AUTH_SECRET and:",
-        f"  BASE_URL={server.url} APTABASE_REGION={server.region} "
-        f"APP_KEY={app.app_key} AUTH_EMAIL={email}",
+        f"  BASE_URL={server.url} APTABASE_REGION={server.region} APP_KEY={app.app_key} AUTH_EMAIL={email}",
         "Ctrl-C stops it",
     ]
     print("\n".join(lines), file=out, flush=True)

@@ -168,10 +168,14 @@ def encode_string_props(props: dict[str, str]) -> str:
     so every `\\u0022` / `\\u0027` comes out as the two characters `\\'`."""
     if not props:
         return ""
-    stored = "{" + ",".join(
-        f"{dotnet_json_string(key)}:{dotnet_json_string(truncate_prop(props[key]))}"
-        for key in sorted(props)
-    ) + "}"
+    stored = (
+        "{"
+        + ",".join(
+            f"{dotnet_json_string(key)}:{dotnet_json_string(truncate_prop(props[key]))}"
+            for key in sorted(props)
+        )
+        + "}"
+    )
     return stored.replace("u0022", "'").replace("u0027", "'")
 
 
@@ -191,9 +195,11 @@ def encode_numeric_props(props: dict[str, float | int]) -> str:
     """numeric_props: sorted keys, compact; an event without numbers exports `""`."""
     if not props:
         return ""
-    return "{" + ",".join(
-        f"{dotnet_json_string(key)}:{_dotnet_number(props[key])}" for key in sorted(props)
-    ) + "}"
+    return (
+        "{"
+        + ",".join(f"{dotnet_json_string(key)}:{_dotnet_number(props[key])}" for key in sorted(props))
+        + "}"
+    )
 
 
 def clickhouse_csv_line(fields: list[str]) -> str:
@@ -222,24 +228,72 @@ OS_PROFILES: list[tuple[str, str, str, tuple[str, ...], float]] = [
 
 # locale, country_code, country_name, regions, ascii user names, non-ASCII user names, weight
 LOCALES: list[tuple[str, str, str, tuple[str, ...], tuple[str, ...], tuple[str, ...], float]] = [
-    ("en-US", "US", "United States", ("California", "New York", "Texas", "Washington", ""),
-     ("Bob", "alice", "john", "sarah", "mike", "O'Brien"), ("Zoë", "Renée"), 0.26),
-    ("en-GB", "GB", "United Kingdom", ("England", "Scotland"),
-     ("olivia", "harry", "O'Brien"), ("Zoë",), 0.05),
-    ("de-DE", "DE", "Germany", ("Bavaria", "Berlin", "North Rhine-Westphalia"),
-     ("max", "anna", "thomas"), ("Müller", "Jürgen", "Björn"), 0.09),
-    ("fr-FR", "FR", "France", ("Île-de-France", "Auvergne-Rhône-Alpes"),
-     ("pierre", "claire"), ("François", "Zoë", "Hélène"), 0.06),
-    ("es-ES", "ES", "Spain", ("Madrid", "Catalonia", "Andalusia"),
-     ("carlos", "maria"), ("José", "Begoña", "Íñigo"), 0.06),
-    ("pt-BR", "BR", "Brazil", ("São Paulo", "Rio de Janeiro", "Minas Gerais"),
-     ("lucas", "ana"), ("João", "Conceição"), 0.07),
+    (
+        "en-US",
+        "US",
+        "United States",
+        ("California", "New York", "Texas", "Washington", ""),
+        ("Bob", "alice", "john", "sarah", "mike", "O'Brien"),
+        ("Zoë", "Renée"),
+        0.26,
+    ),
+    (
+        "en-GB",
+        "GB",
+        "United Kingdom",
+        ("England", "Scotland"),
+        ("olivia", "harry", "O'Brien"),
+        ("Zoë",),
+        0.05,
+    ),
+    (
+        "de-DE",
+        "DE",
+        "Germany",
+        ("Bavaria", "Berlin", "North Rhine-Westphalia"),
+        ("max", "anna", "thomas"),
+        ("Müller", "Jürgen", "Björn"),
+        0.09,
+    ),
+    (
+        "fr-FR",
+        "FR",
+        "France",
+        ("Île-de-France", "Auvergne-Rhône-Alpes"),
+        ("pierre", "claire"),
+        ("François", "Zoë", "Hélène"),
+        0.06,
+    ),
+    (
+        "es-ES",
+        "ES",
+        "Spain",
+        ("Madrid", "Catalonia", "Andalusia"),
+        ("carlos", "maria"),
+        ("José", "Begoña", "Íñigo"),
+        0.06,
+    ),
+    (
+        "pt-BR",
+        "BR",
+        "Brazil",
+        ("São Paulo", "Rio de Janeiro", "Minas Gerais"),
+        ("lucas", "ana"),
+        ("João", "Conceição"),
+        0.07,
+    ),
     ("ja-JP", "JP", "Japan", ("Tokyo", "Ōsaka"), ("kenji", "yuki"), ("田中", "佐藤"), 0.05),
-    ("pl-PL", "PL", "Poland", ("Mazovia", "Lesser Poland"), ("piotr", "anna"),
-     ("Łukasz", "Wojciech Żak"), 0.04),
+    (
+        "pl-PL",
+        "PL",
+        "Poland",
+        ("Mazovia", "Lesser Poland"),
+        ("piotr", "anna"),
+        ("Łukasz", "Wojciech Żak"),
+        0.04,
+    ),
     ("he-IL", "IL", "Israel", ("Tel Aviv", "Jerusalem"), ("yossi", "noa"), ("יוסי",), 0.04),
-    ("ru-RU", "RU", "Russia", ("Moscow", "Saint Petersburg"), ("ivan", "olga"),
-     ("Дмитрий", "Алёна"), 0.05),
+    ("ru-RU", "RU", "Russia", ("Moscow", "Saint Petersburg"), ("ivan", "olga"), ("Дмитрий", "Алёна"), 0.05),
     ("zh-CN", "CN", "China", ("Beijing", "Shanghai", ""), ("wei", "li"), ("王伟",), 0.05),
     ("it-IT", "IT", "Italy", ("Lombardy", "Lazio"), ("marco", "giulia"), ("Niccolò",), 0.03),
     ("en-IN", "IN", "India", ("Maharashtra", "Karnataka"), ("rahul", "priya"), (), 0.06),
@@ -351,9 +405,7 @@ def _pick(rng: random.Random, items: list, weights: list[float]):
 
 
 def _make_device(rng: random.Random, index: int) -> Device:
-    os_name, os_version, engine, engine_versions, _ = _pick(
-        rng, OS_PROFILES, [p[4] for p in OS_PROFILES]
-    )
+    os_name, os_version, engine, engine_versions, _ = _pick(rng, OS_PROFILES, [p[4] for p in OS_PROFILES])
     loc = _pick(rng, LOCALES, [entry[6] for entry in LOCALES])
     locale, cc, cname, regions, ascii_names, non_ascii_names, _ = loc
     non_ascii = bool(non_ascii_names) and rng.random() < 0.25
@@ -371,9 +423,7 @@ def _make_device(rng: random.Random, index: int) -> Device:
     device = Device(
         index=index,
         machine_uid=_hex(rng, 32),
-        client_ip=".".join(
-            str(rng.randint(lo, hi)) for lo, hi in ((11, 223), (0, 255), (0, 255), (1, 254))
-        ),
+        client_ip=".".join(str(rng.randint(lo, hi)) for lo, hi in ((11, 223), (0, 255), (0, 255), (1, 254))),
         user_agent=ua,
         os_name=os_name,
         os_version=os_version,
@@ -439,8 +489,7 @@ def failure_message(rng: random.Random, family: str, device: Device, app_version
         return "failed to read sona ready signal: EOF"
     if family == "spawn_glibcxx":
         mount = "/tmp/.mount_vibe" + "".join(
-            rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
-            for _ in range(6)
+            rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") for _ in range(6)
         )
         return (
             "failed to read sona ready signal: EOF\n\nsona stderr: "
@@ -463,7 +512,7 @@ def failure_message(rng: random.Random, family: str, device: Device, app_version
             return 'sona transcribe failed: {"error":"busy"}'
         if roll < 0.7:
             return (
-                'sona transcribe failed: HTTP 429 Too Many Requests: '
+                "sona transcribe failed: HTTP 429 Too Many Requests: "
                 '{"error":"busy","message":"a transcription is already running"}'
             )
         if roll < 0.85 or app_version == "3.1.0":
@@ -478,7 +527,7 @@ def failure_message(rng: random.Random, family: str, device: Device, app_version
         if windows:
             choices = [
                 f"{_win_home(device)}\\Desktop\\meeting.m4a",
-                f"{_win_home(device)}\\Music\\\U0001F3B5 voice memo {n}.m4a",
+                f"{_win_home(device)}\\Music\\\U0001f3b5 voice memo {n}.m4a",
                 f"{_win_home(device)}\\Downloads\\call recording ({n}).mp3",
                 f'D:\\Podcasts\\episode {n} "final".wav',
             ]
@@ -486,8 +535,8 @@ def failure_message(rng: random.Random, family: str, device: Device, app_version
             choices = [
                 f"{_posix_home(device)}/Music/interview {n}.mp3",
                 f"{_posix_home(device)}/Downloads/podcast ep{n}.wav",
-                f"{_posix_home(device)}/Videos/lecture \"final\" {n}.mp4",
-                f"{_posix_home(device)}/Music/\U0001F3A4 demo {n}.ogg",
+                f'{_posix_home(device)}/Videos/lecture "final" {n}.mp4',
+                f"{_posix_home(device)}/Music/\U0001f3a4 demo {n}.ogg",
             ]
         return f"Audio file not found: {rng.choice(choices)}"
     if family == "path_not_a_file":
@@ -516,10 +565,7 @@ def failure_message(rng: random.Random, family: str, device: Device, app_version
                 f"{who}@{domain}: permission denied"
             )
         if roll < 0.55:
-            return (
-                "transcription error: failed to decode audio: "
-                "Invalid data found when processing input"
-            )
+            return "transcription error: failed to decode audio: Invalid data found when processing input"
         if roll < 0.75:
             size = rng.choice([1073741824, 2147483648, 4294967296])
             return f"transcription error: out of memory allocating {size} bytes"
@@ -602,9 +648,7 @@ class _World:
             return False
         commit = next(r[3] for r in RELEASES if r[0] == version)
         props = {"vibe_commit": commit, **(sprops or {})}
-        self.events.append(
-            Event(ts, self.seq, device, version, name, props, dict(nprops or {}), family)
-        )
+        self.events.append(Event(ts, self.seq, device, version, name, props, dict(nprops or {}), family))
         self.seq += 1
         return True
 
@@ -616,8 +660,9 @@ class _World:
             if device.broken in ("spawn_glibcxx", "spawn_newlapack", "sona_spawn_eof"):
                 t += timedelta(seconds=rng.randint(1, 3))
                 msg = failure_message(rng, device.broken, device, version)
-                self.emit(t, device, version, "sona_spawn_failed", {"error_message": msg},
-                          family=device.broken)
+                self.emit(
+                    t, device, version, "sona_spawn_failed", {"error_message": msg}, family=device.broken
+                )
             return t
         self.emit(t, device, version, "app_started")
         if device.no_avx2:
@@ -627,24 +672,39 @@ class _World:
         if device.broken in ("spawn_glibcxx", "spawn_newlapack", "sona_spawn_eof"):
             t += timedelta(seconds=rng.randint(1, 3))
             msg = failure_message(rng, device.broken, device, version)
-            self.emit(t, device, version, "sona_spawn_failed", {"error_message": msg},
-                      family=device.broken)
+            self.emit(t, device, version, "sona_spawn_failed", {"error_message": msg}, family=device.broken)
         if device.handoff:
             t += timedelta(seconds=rng.randint(1, 5))
-            self.emit(t, device, version, "handoff_capabilities",
-                      {"model_loaded": "true" if rng.random() < 0.8 else "false"})
+            self.emit(
+                t,
+                device,
+                version,
+                "handoff_capabilities",
+                {"model_loaded": "true" if rng.random() < 0.8 else "false"},
+            )
             if rng.random() < 0.25:
                 t += timedelta(seconds=rng.randint(2, 90))
                 self.emit(t, device, version, "handoff_enabled")
             if rng.random() < 0.1:
                 t += timedelta(seconds=rng.randint(2, 90))
-                self.emit(t, device, version, "handoff_pairing_regenerated",
-                          {"was_running": rng.choice(["true", "false"])})
+                self.emit(
+                    t,
+                    device,
+                    version,
+                    "handoff_pairing_regenerated",
+                    {"was_running": rng.choice(["true", "false"])},
+                )
         return t
 
     def transcribe(
-        self, device: Device, version: str, t: datetime, family: str | None, *,
-        source: str | None = None, twin: bool = False,
+        self,
+        device: Device,
+        version: str,
+        t: datetime,
+        family: str | None,
+        *,
+        source: str | None = None,
+        twin: bool = False,
     ) -> datetime:
         """transcribe_started and its outcome; returns when the user is free again."""
         rng = self.rng
@@ -654,29 +714,49 @@ class _World:
         if twin:
             # A double click: the same event in the same second; the second run is busy.
             self.emit(t, device, version, "transcribe_started", {"source": source})
-            msg = rng.choice([
-                'sona transcribe failed: {"error":"busy"}',
-                'sona transcribe failed: HTTP 429 Too Many Requests: '
-                '{"error":"busy","message":"a transcription is already running"}',
-            ])
-            self.emit(t + timedelta(seconds=1), device, version, "transcribe_failed",
-                      {"source": source, "error_message": msg, "file_ext": ext},
-                      family="sona_transcribe_error")
+            msg = rng.choice(
+                [
+                    'sona transcribe failed: {"error":"busy"}',
+                    "sona transcribe failed: HTTP 429 Too Many Requests: "
+                    '{"error":"busy","message":"a transcription is already running"}',
+                ]
+            )
+            self.emit(
+                t + timedelta(seconds=1),
+                device,
+                version,
+                "transcribe_failed",
+                {"source": source, "error_message": msg, "file_ext": ext},
+                family="sona_transcribe_error",
+            )
         if family is None and rng.random() < 0.035:
             return t + timedelta(seconds=rng.randint(60, 1800))  # abandoned: no outcome
         if family is not None:
-            done = t + timedelta(seconds=rng.randint(0, 25) if family != "sona_connection_failed"
-                                 else rng.randint(3, 240))
+            done = t + timedelta(
+                seconds=rng.randint(0, 25) if family != "sona_connection_failed" else rng.randint(3, 240)
+            )
             msg = failure_message(rng, family, device, version)
-            self.emit(done, device, version, "transcribe_failed",
-                      {"source": source, "error_message": msg, "file_ext": ext}, family=family)
+            self.emit(
+                done,
+                device,
+                version,
+                "transcribe_failed",
+                {"source": source, "error_message": msg, "file_ext": ext},
+                family=family,
+            )
             return done + timedelta(seconds=rng.randint(5, 600))
         audio = round(min(rng.lognormvariate(5.6, 1.0), 3 * 3600.0), 1)
         speed = rng.uniform(0.04, 0.5)
         done = t + timedelta(seconds=max(2, int(audio * speed)))
         segments = max(1, int(audio / rng.uniform(3.0, 9.0)))
-        self.emit(done, device, version, "transcribe_succeeded", {"source": source},
-                  {"duration_seconds": audio, "segments_count": segments})
+        self.emit(
+            done,
+            device,
+            version,
+            "transcribe_succeeded",
+            {"source": source},
+            {"duration_seconds": audio, "segments_count": segments},
+        )
         return done + timedelta(seconds=rng.randint(10, 1200))
 
     def handoff_transcribe(self, device: Device, version: str, t: datetime) -> datetime:
@@ -692,13 +772,25 @@ class _World:
         if rng.random() < 0.14:
             code = rng.choice(HANDOFF_ERROR_CODES)
             sprops.update(success="false", error_code=code)
-            self.emit(t, device, version, "handoff_transcribe", sprops, {"duration_sec": audio},
-                      family=f"handoff_{code}")
+            self.emit(
+                t,
+                device,
+                version,
+                "handoff_transcribe",
+                sprops,
+                {"duration_sec": audio},
+                family=f"handoff_{code}",
+            )
         else:
             sprops["success"] = "true"
-            self.emit(t, device, version, "handoff_transcribe", sprops,
-                      {"duration_sec": audio,
-                       "transcribe_duration_sec": round(audio * rng.uniform(0.05, 0.4), 2)})
+            self.emit(
+                t,
+                device,
+                version,
+                "handoff_transcribe",
+                sprops,
+                {"duration_sec": audio, "transcribe_duration_sec": round(audio * rng.uniform(0.05, 0.4), 2)},
+            )
         return t + timedelta(seconds=rng.randint(30, 1500))
 
     def failure_family(self, device: Device, no_model: bool) -> str | None:
@@ -710,12 +802,19 @@ class _World:
         if device.broken is not None:
             return device.broken
         if rng.random() < device.failure_rate:
-            return _pick(rng, [f for f, _ in RANDOM_FAILURE_FAMILIES],
-                         [w for _, w in RANDOM_FAILURE_FAMILIES])
+            return _pick(
+                rng, [f for f, _ in RANDOM_FAILURE_FAMILIES], [w for _, w in RANDOM_FAILURE_FAMILIES]
+            )
         return None
 
-    def day_of_device(self, device: Device, day_index: int, *, start_at: datetime | None = None,
-                      heavy_no_model: bool = False) -> None:
+    def day_of_device(
+        self,
+        device: Device,
+        day_index: int,
+        *,
+        start_at: datetime | None = None,
+        heavy_no_model: bool = False,
+    ) -> None:
         rng = self.rng
         day = self.start + timedelta(days=day_index)
         version, _, _ = self.app_version(device, day_index)
@@ -723,8 +822,7 @@ class _World:
         device.days_active += 1
         if start_at is None:
             hour = _pick(rng, list(range(24)), HOUR_WEIGHTS)
-            start_at = datetime(day.year, day.month, day.day, hour) + timedelta(
-                seconds=rng.randint(0, 3599))
+            start_at = datetime(day.year, day.month, day.day, hour) + timedelta(seconds=rng.randint(0, 3599))
         t = self.launch(device, version, start_at)
         if device.no_avx2:
             return
@@ -735,10 +833,14 @@ class _World:
                 self.emit(t, device, version, "transcribe_started", {"source": "home"})
                 t += timedelta(seconds=rng.randint(0, 2))
                 msg = failure_message(rng, "no_model_selected", device, version)
-                self.emit(t, device, version, "transcribe_failed",
-                          {"source": "home", "error_message": msg,
-                           "file_ext": rng.choice(AUDIO_EXTS)},
-                          family="no_model_selected")
+                self.emit(
+                    t,
+                    device,
+                    version,
+                    "transcribe_failed",
+                    {"source": "home", "error_message": msg, "file_ext": rng.choice(AUDIO_EXTS)},
+                    family="no_model_selected",
+                )
             return
         launches = 1 + (rng.random() < 0.3) + (rng.random() < 0.1)
         for launch in range(launches):
@@ -747,10 +849,7 @@ class _World:
                 t = self.launch(device, version, t)
             if device.cli and rng.random() < 0.5:
                 continue
-            if device.broken:
-                n = rng.choice([0, 1, 1, 1, 2, 3])
-            else:
-                n = min(int(rng.expovariate(1 / 1.7)), 9)
+            n = rng.choice([0, 1, 1, 1, 2, 3]) if device.broken else min(int(rng.expovariate(1 / 1.7)), 9)
             if no_model_today and n == 0:
                 n = 1
             for k in range(n):
@@ -789,16 +888,19 @@ class _World:
             device = rng.choice(pool)
             version, _, _ = self.app_version(device, d)
             day = self.start + timedelta(days=d)
-            t = datetime(day.year, day.month, day.day) + timedelta(
-                seconds=rng.randint(3600, 22 * 3600))
+            t = datetime(day.year, day.month, day.day) + timedelta(seconds=rng.randint(3600, 22 * 3600))
             token = _token(rng)
             message = template.format(user=device.user_name, token=token)
             source = rng.choice(SOURCES)
             self.emit(t, device, version, "transcribe_started", {"source": source})
-            self.emit(t + timedelta(seconds=rng.randint(1, 20)), device, version,
-                      "transcribe_failed",
-                      {"source": source, "error_message": message,
-                       "file_ext": rng.choice(AUDIO_EXTS)}, family=family)
+            self.emit(
+                t + timedelta(seconds=rng.randint(1, 20)),
+                device,
+                version,
+                "transcribe_failed",
+                {"source": source, "error_message": message, "file_ext": rng.choice(AUDIO_EXTS)},
+                family=family,
+            )
 
     def run(self) -> None:
         rng = self.rng
@@ -810,8 +912,11 @@ class _World:
             midnight = self.window_start + timedelta(days=d)
             heavy = None
             if d == heavy_day:
-                candidates = [x for x in active if x.broken is None and not x.no_avx2
-                              and not x.cli and x.os_name == "Windows"] or active
+                candidates = [
+                    x
+                    for x in active
+                    if x.broken is None and not x.no_avx2 and not x.cli and x.os_name == "Windows"
+                ] or active
                 heavy = rng.choice(candidates)
             others = [x for x in active if x is not heavy]
             forced = rng.sample(others, k=min(2, len(others))) if d > 0 else []
@@ -830,8 +935,14 @@ class _World:
                 began = midnight - timedelta(seconds=rng.randint(20, 300))
                 self.emit(began, device, version, "transcribe_started", {"source": "home"})
                 audio = round(rng.uniform(120, 1500), 1)
-                self.emit(midnight, device, version, "transcribe_succeeded", {"source": "home"},
-                          {"duration_seconds": audio, "segments_count": int(audio / 5)})
+                self.emit(
+                    midnight,
+                    device,
+                    version,
+                    "transcribe_succeeded",
+                    {"source": "home"},
+                    {"duration_seconds": audio, "segments_count": int(audio / 5)},
+                )
         self.showcase(actives)
 
 
@@ -843,32 +954,79 @@ SHOWCASE_FAILURES: list[tuple[str, tuple[str, ...], str]] = [
     ("path_not_a_file", _WIN, "Path is not a file: 'C:\\Users\\O'Brien\\Videos'"),
     ("audio_file_not_found", _WIN, "Audio file not found: C:\\Users\\Bob\\Desktop\\meeting.m4a"),
     ("audio_file_not_found", _POSIX, "Audio file not found: /home/alice/Music/interview 3.mp3"),
-    ("audio_file_not_found", _WIN,
-     "Audio file not found: C:\\Users\\{user}\\Music\\\U0001F3B5 voice memo 2.m4a"),
-    ("audio_file_not_found", _WIN,
-     "Audio file not found: C:\\Users\\{user}\\Videos\\Bob's \"all hands\" <final>.mp4"),
-    ("transcription_error", _ANY,
-     "transcription error: cannot save transcript to synced folder of "
-     "maria.gonzalez@example.com: permission denied"),
-    ("transcription_error", _ANY,
-     "transcription error: failed to download model from https://huggingface.co/ggerganov/"
-     "whisper.cpp/resolve/main/ggml-small.bin?download=true&token={token}: 401 Unauthorized"),
-    ("sona_transcribe_error", _ANY,
-     'sona transcribe failed: HTTP 429 Too Many Requests: '
-     '{{"error":"busy","message":"a transcription is already running"}}'),
-    ("model_load_non_ascii_path", _WIN,
-     'sona load_model failed: {{"error":"failed to open C:\\\\Users\\\\田中\\\\AppData\\\\'
-     'Roaming\\\\github.com.thewh1teagle.vibe\\\\ggml-medium.bin"}}'),
-    ("model_load_non_ascii_path", _WIN,
-     'sona load_model failed: {{"error":"failed to open C:\\\\Users\\\\Łukasz\\\\AppData\\\\'
-     'Roaming\\\\github.com.thewh1teagle.vibe\\\\ggml-large-v3-turbo.bin"}}'),
-    ("model_load_non_ascii_path", _WIN,
-     'sona load_model failed: {{"error":"failed to open C:\\\\Users\\\\José\\\\AppData\\\\'
-     'Roaming\\\\github.com.thewh1teagle.vibe\\\\ggml-medium.bin"}}'),
+    (
+        "audio_file_not_found",
+        _WIN,
+        "Audio file not found: C:\\Users\\{user}\\Music\\\U0001f3b5 voice memo 2.m4a",
+    ),
+    (
+        "audio_file_not_found",
+        _WIN,
+        'Audio file not found: C:\\Users\\{user}\\Videos\\Bob\'s "all hands" <final>.mp4',
+    ),
+    (
+        "transcription_error",
+        _ANY,
+        "transcription error: cannot save transcript to synced folder of "
+        "maria.gonzalez@example.com: permission denied",
+    ),
+    (
+        "transcription_error",
+        _ANY,
+        "transcription error: failed to download model from https://huggingface.co/ggerganov/"
+        "whisper.cpp/resolve/main/ggml-small.bin?download=true&token={token}: 401 Unauthorized",
+    ),
+    (
+        "sona_transcribe_error",
+        _ANY,
+        "sona transcribe failed: HTTP 429 Too Many Requests: "
+        '{{"error":"busy","message":"a transcription is already running"}}',
+    ),
+    (
+        "model_load_non_ascii_path",
+        _WIN,
+        'sona load_model failed: {{"error":"failed to open C:\\\\Users\\\\田中\\\\AppData\\\\'
+        'Roaming\\\\github.com.thewh1teagle.vibe\\\\ggml-medium.bin"}}',
+    ),
+    (
+        "model_load_non_ascii_path",
+        _WIN,
+        'sona load_model failed: {{"error":"failed to open C:\\\\Users\\\\Łukasz\\\\AppData\\\\'
+        'Roaming\\\\github.com.thewh1teagle.vibe\\\\ggml-large-v3-turbo.bin"}}',
+    ),
+    (
+        "model_load_non_ascii_path",
+        _WIN,
+        'sona load_model failed: {{"error":"failed to open C:\\\\Users\\\\José\\\\AppData\\\\'
+        'Roaming\\\\github.com.thewh1teagle.vibe\\\\ggml-medium.bin"}}',
+    ),
 ]
 
 HOUR_WEIGHTS = [
-    2, 1.5, 1.2, 1, 1, 1.2, 2, 3, 4, 5, 5.5, 6, 6, 6, 6.5, 7, 7, 6.5, 6, 5.5, 5, 4, 3.5, 2.5,
+    2,
+    1.5,
+    1.2,
+    1,
+    1,
+    1.2,
+    2,
+    3,
+    4,
+    5,
+    5.5,
+    6,
+    6,
+    6,
+    6.5,
+    7,
+    7,
+    6.5,
+    6,
+    5.5,
+    5,
+    4,
+    3.5,
+    2.5,
 ]
 
 
@@ -901,9 +1059,7 @@ def _finalize(world: _World) -> None:
 # --------------------------------------------------------------------------- writing
 
 
-def _render_daily(
-    rows: list[tuple[str, ...]], page_size: int
-) -> tuple[bytes, list[tuple[int, int]], int]:
+def _render_daily(rows: list[tuple[str, ...]], page_size: int) -> tuple[bytes, list[tuple[int, int]], int]:
     """The CSVWithNames bytes of one export, the (offset, row index) of every data line,
     and the number of header lines."""
     header = clickhouse_csv_line(list(EXPORT_COLUMNS))
@@ -944,9 +1100,7 @@ def _write_parquet(path: Path, rows: list[tuple[str, ...]]) -> None:
     try:
         con.execute("set threads = 1")
         con.execute("set preserve_insertion_order = true")
-        cols = ", ".join(
-            f'"{c}" timestamp' if c == "timestamp" else f'"{c}" varchar' for c in EXPORT_COLUMNS
-        )
+        cols = ", ".join(f'"{c}" timestamp' if c == "timestamp" else f'"{c}" varchar' for c in EXPORT_COLUMNS)
         con.execute(f"create table export ({cols})")
         placeholders = ", ".join("?" for _ in EXPORT_COLUMNS)
         if rows:
@@ -955,9 +1109,7 @@ def _write_parquet(path: Path, rows: list[tuple[str, ...]]) -> None:
                 [[datetime.strptime(r[0], TS_FORMAT), *r[1:]] for r in rows],
             )
         tmp = path.with_name(path.name + ".tmp")
-        con.execute(
-            f"copy (select * from export) to '{_sql_path(tmp)}' (format parquet, compression zstd)"
-        )
+        con.execute(f"copy (select * from export) to '{_sql_path(tmp)}' (format parquet, compression zstd)")
     finally:
         con.close()
     tmp.replace(path)
@@ -1001,12 +1153,13 @@ def generate_sample(
     Deterministic: the same arguments give the same bytes."""
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
         raise UserError(f"--days must be a whole number from 1 to {MAX_DAYS} (got {days!r})")
-    if isinstance(users_per_day, bool) or not isinstance(users_per_day, int) or not (
-        1 <= users_per_day <= MAX_USERS_PER_DAY
+    if (
+        isinstance(users_per_day, bool)
+        or not isinstance(users_per_day, int)
+        or not (1 <= users_per_day <= MAX_USERS_PER_DAY)
     ):
         raise UserError(
-            f"--users-per-day must be a whole number from 1 to {MAX_USERS_PER_DAY} "
-            f"(got {users_per_day!r})"
+            f"--users-per-day must be a whole number from 1 to {MAX_USERS_PER_DAY} (got {users_per_day!r})"
         )
     if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
         raise UserError(f"--page-size must be a whole number of at least 1 (got {page_size!r})")
@@ -1047,18 +1200,30 @@ def generate_sample(
         rendered[day] = (data, offsets, headers, rows)
         name = f"vibe-release-{day.isoformat()}.csv"
         _write(out_dir / name, data)
-        quirks = ["every_field_quoted", "newest_first", "inclusive_window_both_ends",
-                  "string_props_quote_quirk"]
+        quirks = [
+            "every_field_quoted",
+            "newest_first",
+            "inclusive_window_both_ends",
+            "string_props_quote_quirk",
+        ]
         if headers > 1:
             quirks.append("header_repeated_every_page")
         if any(e.ts == hi for e in events):
             quirks.append("includes_next_midnight")
-        files.append(SampleFile(
-            name=name, kind="daily_csv", covers=day.isoformat(), rows=len(rows),
-            header_lines=headers, bytes=len(data), sha256=_sha256(data),
-            columns=len(EXPORT_COLUMNS), quirks=quirks,
-            notes=f"timestamp BETWEEN '{lo:%Y-%m-%d %H:%M:%S}' AND '{hi:%Y-%m-%d %H:%M:%S}'",
-        ))
+        files.append(
+            SampleFile(
+                name=name,
+                kind="daily_csv",
+                covers=day.isoformat(),
+                rows=len(rows),
+                header_lines=headers,
+                bytes=len(data),
+                sha256=_sha256(data),
+                columns=len(EXPORT_COLUMNS),
+                quirks=quirks,
+                notes=f"timestamp BETWEEN '{lo:%Y-%m-%d %H:%M:%S}' AND '{hi:%Y-%m-%d %H:%M:%S}'",
+            )
+        )
 
     # 2. pandas-rewritten last 48 hours: 8 columns, minimal quoting, shuffled
     unique: dict[tuple[str, ...], Event] = {}
@@ -1075,15 +1240,27 @@ def generate_sample(
     writer.writerows(trimmed)
     data = buf.getvalue().encode("utf-8")
     _write(out_dir / TRIMMED_FILE, data)
-    files.append(SampleFile(
-        name=TRIMMED_FILE, kind="trimmed_csv",
-        covers=f"{trimmed_from:%Y-%m-%d %H:%M:%S} .. {latest:%Y-%m-%d %H:%M:%S}",
-        rows=len(trimmed), header_lines=1, bytes=len(data), sha256=_sha256(data),
-        columns=len(CORE_COLUMNS),
-        quirks=["core_columns_only", "minimal_quoting", "empty_as_empty_field",
-                "shuffled_rows", "overlaps_daily_exports", "string_props_quote_quirk"],
-        notes="as pandas to_csv(index=False) writes a re-read export of the last 48 hours",
-    ))
+    files.append(
+        SampleFile(
+            name=TRIMMED_FILE,
+            kind="trimmed_csv",
+            covers=f"{trimmed_from:%Y-%m-%d %H:%M:%S} .. {latest:%Y-%m-%d %H:%M:%S}",
+            rows=len(trimmed),
+            header_lines=1,
+            bytes=len(data),
+            sha256=_sha256(data),
+            columns=len(CORE_COLUMNS),
+            quirks=[
+                "core_columns_only",
+                "minimal_quoting",
+                "empty_as_empty_field",
+                "shuffled_rows",
+                "overlaps_daily_exports",
+                "string_props_quote_quirk",
+            ],
+            notes="as pandas to_csv(index=False) writes a re-read export of the last 48 hours",
+        )
+    )
 
     # 3. a download cut at ~60% of its bytes, mid-line (inside string_props)
     partial_day = all_days[max(0, days - 4)]
@@ -1109,21 +1286,26 @@ def generate_sample(
         cut = offset + len(prefix.encode("utf-8")) + keep
         partial = data[:cut]
         cut_rows = pick  # complete rows before the cut line
-        partial_headers = partial[: offset].count(
-            clickhouse_csv_line(list(EXPORT_COLUMNS)).encode("utf-8")
-        )
+        partial_headers = partial[:offset].count(clickhouse_csv_line(list(EXPORT_COLUMNS)).encode("utf-8"))
     partial_name = f"vibe-release-{partial_day.isoformat()}-partial.csv"
     _write(out_dir / partial_name, partial)
-    files.append(SampleFile(
-        name=partial_name, kind="partial_csv", covers=partial_day.isoformat(), rows=cut_rows,
-        header_lines=partial_headers, bytes=len(partial), sha256=_sha256(partial),
-        columns=len(EXPORT_COLUMNS),
-        quirks=["truncated_mid_line", "no_trailing_newline", "duplicate_of_daily_export"],
-        notes=(
-            f"first {len(partial)} of {len(data)} bytes of vibe-release-{partial_day}.csv; "
-            "the last line is cut inside string_props"
-        ),
-    ))
+    files.append(
+        SampleFile(
+            name=partial_name,
+            kind="partial_csv",
+            covers=partial_day.isoformat(),
+            rows=cut_rows,
+            header_lines=partial_headers,
+            bytes=len(partial),
+            sha256=_sha256(partial),
+            columns=len(EXPORT_COLUMNS),
+            quirks=["truncated_mid_line", "no_trailing_newline", "duplicate_of_daily_export"],
+            notes=(
+                f"first {len(partial)} of {len(data)} bytes of vibe-release-{partial_day}.csv; "
+                "the last line is cut inside string_props"
+            ),
+        )
+    )
 
     # 4. one day as a Parquet export
     parquet_day = all_days[max(0, days - 6)] if days > 1 else all_days[0]
@@ -1133,18 +1315,36 @@ def generate_sample(
     pq_name = f"vibe-release-{parquet_day.isoformat()}.parquet"
     _write_parquet(out_dir / pq_name, pq_rows)
     pq_data = (out_dir / pq_name).read_bytes()
-    files.append(SampleFile(
-        name=pq_name, kind="parquet", covers=parquet_day.isoformat(), rows=len(pq_rows),
-        header_lines=0, bytes=len(pq_data), sha256=_sha256(pq_data),
-        columns=len(EXPORT_COLUMNS),
-        quirks=["timestamp_typed", "empty_as_empty_string", "duplicate_of_daily_export",
-                "inclusive_window_both_ends", "string_props_quote_quirk"],
-        notes="timestamp is TIMESTAMP, the rest VARCHAR; the same rows as that day's CSV",
-    ))
+    files.append(
+        SampleFile(
+            name=pq_name,
+            kind="parquet",
+            covers=parquet_day.isoformat(),
+            rows=len(pq_rows),
+            header_lines=0,
+            bytes=len(pq_data),
+            sha256=_sha256(pq_data),
+            columns=len(EXPORT_COLUMNS),
+            quirks=[
+                "timestamp_typed",
+                "empty_as_empty_string",
+                "duplicate_of_daily_export",
+                "inclusive_window_both_ends",
+                "string_props_quote_quirk",
+            ],
+            notes="timestamp is TIMESTAMP, the rest VARCHAR; the same rows as that day's CSV",
+        )
+    )
 
     manifest = SampleManifest(
-        out_dir=out_dir, seed=seed, days=days, start_date=start, end_date=end_date,
-        users_per_day=users_per_day, page_size=page_size, files=files,
+        out_dir=out_dir,
+        seed=seed,
+        days=days,
+        start_date=start,
+        end_date=end_date,
+        users_per_day=users_per_day,
+        page_size=page_size,
+        files=files,
         ground_truth=_ground_truth(world, events, unique),
     )
     text = json.dumps(manifest.to_dict(), indent=2, ensure_ascii=False) + "\n"
@@ -1159,21 +1359,16 @@ def _ground_truth(world: _World, events: list[Event], unique: dict[tuple[str, ..
     failures = [e for e in uniq if e.family is not None]
     by_family = Counter(e.family for e in failures)
     by_family_event = Counter(f"{e.event_name}:{e.family}" for e in failures)
-    midnight = [e for e in uniq if e.ts.time() == datetime.min.time()
-                and e.ts > world.window_start]
+    midnight = [e for e in uniq if e.ts.time() == datetime.min.time() and e.ts > world.window_start]
     started = by_name.get("transcribe_started", 0)
     failed = by_name.get("transcribe_failed", 0)
     by_os: dict[str, dict[str, int]] = {}
     for e in uniq:
         if e.event_name in ("transcribe_started", "transcribe_failed"):
-            slot = by_os.setdefault(
-                e.device.os_name, {"transcribe_started": 0, "transcribe_failed": 0}
-            )
+            slot = by_os.setdefault(e.device.os_name, {"transcribe_started": 0, "transcribe_failed": 0})
             slot[e.event_name] += 1
     quote_quirk = sum(1 for e in uniq if "\\'" in e.row[4])
-    truncated = sum(
-        1 for e in uniq for v in e.string_props.values() if utf16_len(v) > STRING_PROP_MAX
-    )
+    truncated = sum(1 for e in uniq for v in e.string_props.values() if utf16_len(v) > STRING_PROP_MAX)
     return {
         "dedup_key": list(CORE_COLUMNS),
         "empty_string_is_null": True,

@@ -28,6 +28,7 @@ lines: the sign-in URL carries the token.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 import shutil
@@ -132,7 +133,7 @@ def _event_row(event: Mapping[str, Any] | Sequence[Any]) -> list[Any]:
 
 
 _SELECT_CSV = ", ".join(
-    ["strftime(\"timestamp\", '%Y-%m-%d %H:%M:%S') as \"timestamp\""]
+    ['strftime("timestamp", \'%Y-%m-%d %H:%M:%S\') as "timestamp"']
     + [f'"{name}"' for name in _STRING_COLUMNS]
 )
 _SELECT_PARQUET = ", ".join(f'"{name}"' for name in EXPORT_COLUMNS)
@@ -158,7 +159,7 @@ class EventStore:
     def add_events(
         self, events: Iterable[Mapping[str, Any] | Sequence[Any]], app_id: str, build_mode: str = "release"
     ) -> None:
-        rows = [[app_id, build_mode] + _event_row(event) for event in events]
+        rows = [[app_id, build_mode, *_event_row(event)] for event in events]
         if not rows:
             return
         marks = ", ".join("?" for _ in range(len(EXPORT_COLUMNS) + 2))
@@ -215,7 +216,9 @@ class EventStore:
                 [app_id, build_mode, str(path)],
             )
 
-    def add_synthetic(self, app_id: str, start: date, end: date, per_day: int, build_mode: str = "release") -> None:
+    def add_synthetic(
+        self, app_id: str, start: date, end: date, per_day: int, build_mode: str = "release"
+    ) -> None:
         """`per_day` made-up events on every day from `start` to `end` (exclusive)."""
         with self._lock:
             self._con.execute(
@@ -252,13 +255,13 @@ class EventStore:
         self._con.execute("create or replace table events as select distinct * from events")
 
     def count(self, app_id: str | None = None, build_mode: str | None = None) -> int:
-        query = "select count(*) from events where (? is null or app_id = ?) and (? is null or build_mode = ?)"
+        query = (
+            "select count(*) from events where (? is null or app_id = ?) and (? is null or build_mode = ?)"
+        )
         return self.cursor().execute(query, [app_id, app_id, build_mode, build_mode]).fetchone()[0]
 
     def days(self) -> list[date]:
-        rows = self.cursor().execute(
-            'select distinct "timestamp"::date from events order by 1'
-        ).fetchall()
+        rows = self.cursor().execute('select distinct "timestamp"::date from events order by 1').fetchall()
         return [row[0] for row in rows]
 
     def close(self) -> None:
@@ -368,7 +371,9 @@ class FakeAptabase:
         return [r for r in self.records if r.path == "/api/_export/download"]
 
     def add_events(self, events: Iterable[Mapping[str, Any] | Sequence[Any]], **kwargs: str) -> None:
-        self.store.add_events(events, kwargs.get("app_id", self.apps[0].id), kwargs.get("build_mode", "release"))
+        self.store.add_events(
+            events, kwargs.get("app_id", self.apps[0].id), kwargs.get("build_mode", "release")
+        )
 
     # ----------------------------------------------------------------- routing
 
@@ -389,7 +394,7 @@ class FakeAptabase:
                 status, fault = self._page(handler, parts.path)
             else:
                 status, fault = route(handler, params)
-        except (BrokenPipeError, ConnectionResetError, socket.timeout):
+        except (TimeoutError, BrokenPipeError, ConnectionResetError):
             status, fault = 0, "client went away"
             handler.close_connection = True
         except BaseException:
@@ -427,7 +432,12 @@ class FakeAptabase:
             secret_key(self.secret),
             algorithms=[ALGORITHM],
             issuer=issuer_for(self.region),
-            options={"require": ["exp", "iss"], "verify_exp": False, "verify_iat": False, "verify_nbf": False},
+            options={
+                "require": ["exp", "iss"],
+                "verify_exp": False,
+                "verify_iat": False,
+                "verify_nbf": False,
+            },
         )
         exp, nbf = claims["exp"], claims.get("nbf")
         if not isinstance(exp, (int, float)) or isinstance(exp, bool):
@@ -514,13 +524,17 @@ class FakeAptabase:
             _send(handler, 401, b"")
             return 401, "no session"
         mode = "debug" if params.get("buildMode", "").lower() == "debug" else "release"
-        rows = self.store.cursor().execute(
-            """
+        rows = (
+            self.store.cursor()
+            .execute(
+                """
             select year("timestamp"), month("timestamp"), count(*) from events
             where app_id = ? and build_mode = ? group by all order by 1, 2
             """,
-            [params.get("appId", ""), mode],
-        ).fetchall()
+                [params.get("appId", ""), mode],
+            )
+            .fetchall()
+        )
         body = [{"year": y, "month": m, "events": n} for y, m, n in rows]
         _send(handler, 200, json.dumps(body).encode(), "application/json; charset=utf-8")
         return 200, ""
@@ -617,7 +631,9 @@ class FakeAptabase:
 
 
 def _csv_line(row: Sequence[Any]) -> bytes:
-    return (",".join('"' + ("" if v is None else str(v)).replace('"', '""') + '"' for v in row) + "\n").encode()
+    return (
+        ",".join('"' + ("" if v is None else str(v)).replace('"', '""') + '"' for v in row) + "\n"
+    ).encode()
 
 
 # --------------------------------------------------------------------------- http
@@ -634,10 +650,10 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
     timeout = 30
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         self.server.app.handle(self)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         """Silent: a request line can carry a sign-in token."""
 
 
@@ -711,10 +727,8 @@ class _ChunkedWriter:
     def _abort(self) -> None:
         self._handler.wfile.flush()
         self._handler.close_connection = True
-        try:
+        with contextlib.suppress(OSError):
             self._handler.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         self.open = False
         self._aborted = True
 

@@ -133,9 +133,7 @@ def expand_paths(specs: Iterable[str | Path]) -> list[Path]:
         text = str(spec)
         path = Path(text).expanduser()
         if path.is_dir():
-            matches = sorted(
-                p for p in path.rglob("*") if p.is_file() and _kind(p) is not None
-            )
+            matches = sorted(p for p in path.rglob("*") if p.is_file() and _kind(p) is not None)
             if not matches:
                 raise UserError(f"no .csv or .parquet files in folder {text}")
         elif path.is_file():
@@ -225,9 +223,7 @@ def land_paths(
 def land_file(con: duckdb.DuckDBPyConnection, path: Path) -> FileResult:
     checksum = file_checksum(path)
     source = str(path.resolve())
-    already = con.execute(
-        f"select 1 from raw.landed_files where file_checksum = {_lit(checksum)}"
-    ).fetchone()
+    already = con.execute(f"select 1 from raw.landed_files where file_checksum = {_lit(checksum)}").fetchone()
     if already:
         return FileResult(path, checksum, "already landed")
     # Parsing fills temp tables, read through the view `_parsed`; the writes to `raw`
@@ -295,9 +291,7 @@ def _land_csv(con: duckdb.DuckDBPyConnection, path: Path, source: str, checksum:
     ts = header.index("timestamp")
     is_header = (
         f"case when lower(trim(coalesce(c{ts}, ''))) = 'timestamp' then "
-        + " and ".join(
-            f"lower(trim(coalesce(c{i}, ''))) = '{_sql_str(h)}'" for i, h in enumerate(header)
-        )
+        + " and ".join(f"lower(trim(coalesce(c{i}, ''))) = '{_sql_str(h)}'" for i, h in enumerate(header))
         + " else false end"
     )
     rejected_lines = con.execute("select count(distinct line) from _rejects").fetchone()[0]
@@ -352,7 +346,7 @@ def _land_parquet(con: duckdb.DuckDBPyConnection, path: Path, source: str, check
             return f'null::varchar as "{col}"'
         name, dtype = names[col]
         if dtype.upper().startswith("TIMESTAMP"):
-            return f"strftime(\"{name}\"::timestamp, '%Y-%m-%d %H:%M:%S') as \"{col}\""
+            return f'strftime("{name}"::timestamp, \'%Y-%m-%d %H:%M:%S\') as "{col}"'
         return f'nullif("{name}"::varchar, \'\') as "{col}"'
 
     selected = ", ".join(as_text(col) for col in EXPORT_COLUMNS)
@@ -365,9 +359,7 @@ def _land_parquet(con: duckdb.DuckDBPyConnection, path: Path, source: str, check
         """
     )
     con.execute("create temp view _parsed as select * from _landing")
-    con.execute(
-        "create or replace temp table _rejected (_line bigint, reason varchar, raw_text varchar)"
-    )
+    con.execute("create or replace temp table _rejected (_line bigint, reason varchar, raw_text varchar)")
     return _finish(con, path, source, checksum, "parquet", list(names))
 
 
@@ -386,7 +378,7 @@ def _finish(
     transaction, and count what happened. A data row whose timestamp is not a timestamp is
     rejected too."""
     key = ", ".join(
-        "try_cast(\"timestamp\" as timestamp)" if c == "timestamp" else f"nullif(\"{c}\", '')"
+        'try_cast("timestamp" as timestamp)' if c == "timestamp" else f"nullif(\"{c}\", '')"
         for c in CORE_COLUMNS
     )
     header_lines, bad_ts, rows_read, first_ts, last_ts = con.execute(
@@ -405,15 +397,22 @@ def _finish(
     # earlier file or earlier in this one. Only rows of files whose time range overlaps this
     # file's can be the same event: the rest of `raw` is not read (a file with no recorded
     # range, landed before ranges were recorded, is read), so landing stays linear.
-    overlapping = [] if first_ts is None else [row[0] for row in con.execute(
-        f"""
+    overlapping = (
+        []
+        if first_ts is None
+        else [
+            row[0]
+            for row in con.execute(
+                f"""
         select file_checksum from raw.landed_files
         where rows_landed > 0 and (
             first_event_ts is null
             or (first_event_ts <= {_lit(last_ts)} and last_event_ts >= {_lit(first_ts)})
         )
         """
-    ).fetchall()]
+            ).fetchall()
+        ]
+    )
     landed_before = (
         f"""
         select distinct hash({key}) as event_key
@@ -421,7 +420,8 @@ def _finish(
         where _file_checksum in ({", ".join(_lit(c) for c in overlapping)})
             and try_cast("timestamp" as timestamp) between {_lit(first_ts)} and {_lit(last_ts)}
         """
-        if overlapping else "select null::ubigint as event_key where false"
+        if overlapping
+        else "select null::ubigint as event_key where false"
     )
     duplicates = con.execute(
         f"""

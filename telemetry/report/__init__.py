@@ -16,7 +16,7 @@ from telemetry.report.build import Echo, ReportScope, copy_raw, report_lock, rep
 from telemetry.report.content import build_document
 from telemetry.report.data import ReportData, load_report_data
 
-__all__ = ["ReportScope", "ReportData", "build_report", "render"]
+__all__ = ["ReportData", "ReportScope", "build_report", "render"]
 
 
 def build_report(

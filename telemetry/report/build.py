@@ -117,12 +117,8 @@ def report_paths(warehouse: Path) -> ReportPaths:
     target = (base / "report").resolve()
     report_db = target / "report.duckdb"
     if report_db == warehouse:
-        raise UserError(
-            f"--db {warehouse} is the report's own database; point --db at the warehouse"
-        )
-    return ReportPaths(
-        warehouse=warehouse, report_db=report_db, target=target, logs=target / "logs"
-    )
+        raise UserError(f"--db {warehouse} is the report's own database; point --db at the warehouse")
+    return ReportPaths(warehouse=warehouse, report_db=report_db, target=target, logs=target / "logs")
 
 
 # --------------------------------------------------------------------------- step 1: raw
@@ -148,9 +144,7 @@ def copy_raw(paths: ReportPaths) -> int:
                     f"warehouse {paths.warehouse} is locked by another process (a running dbt "
                     "or telemetry land?); wait for it to finish and try again"
                 ) from None
-            raise UserError(
-                f"cannot open warehouse {paths.warehouse}: {_one_line(str(exc))}"
-            ) from None
+            raise UserError(f"cannot open warehouse {paths.warehouse}: {_one_line(str(exc))}") from None
         tables = [
             row[0]
             for row in con.execute(
@@ -265,19 +259,11 @@ def run_dbt(paths: ReportPaths, scope: ReportScope, *, run_tests: bool, echo: Ec
     if code != 0 or analyses is None:
         last = [ln for ln in stderr_text.splitlines() if ln.strip()]
         detail = _one_line(last[-1]) if last else f"exit code {code}"
-        raise UserError(
-            f"dbt failed while building the report: {detail} (log: {paths.logs / 'dbt.log'})"
-        )
+        raise UserError(f"dbt failed while building the report: {detail} (log: {paths.logs / 'dbt.log'})")
     tests = counts.get("test", 0)
     echo(
         f"report: built {counts.get('model', 0)} models and {counts.get('seed', 0)} seeds"
-        + (
-            f", {tests} data tests passed"
-            if tests
-            else " (data tests skipped)"
-            if not run_tests
-            else ""
-        )
+        + (f", {tests} data tests passed" if tests else " (data tests skipped)" if not run_tests else "")
         + f" in {time.monotonic() - started:.0f}s"
     )
     return DbtOutcome(analyses=analyses, nodes=nodes, seconds=time.monotonic() - started)

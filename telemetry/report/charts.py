@@ -64,13 +64,9 @@ def _svg(width: int, height: int, label: str, body: list[str]) -> str:
     )
 
 
-def _text(
-    x: float, y: float, text: str, anchor: str = "start", cls: str = "", extra: str = ""
-) -> str:
+def _text(x: float, y: float, text: str, anchor: str = "start", cls: str = "", extra: str = "") -> str:
     klass = f' class="{cls}"' if cls else ""
-    return (
-        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{klass} {extra}>{escape(text)}</text>'
-    )
+    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{klass} {extra}>{escape(text)}</text>'
 
 
 def _short(text: str, limit: int) -> str:
@@ -92,8 +88,7 @@ def os_chart(rows: list[dict[str, Any]], overall: Any, label: str) -> str:
     plot_w = WIDTH - left - right
     height = top + row_h * len(rows) + 40
     high = max(
-        _num(r.get("workflow_failure_rate_high")) or _num(r["workflow_failure_rate"]) or 0
-        for r in rows
+        _num(r.get("workflow_failure_rate_high")) or _num(r["workflow_failure_rate"]) or 0 for r in rows
     )
     high = max(high, _num(overall) or 0)
     x_max = _nice_max(high)
@@ -125,9 +120,7 @@ def os_chart(rows: list[dict[str, Any]], overall: Any, label: str) -> str:
         if low is not None and up is not None:
             body.append(_whisker_h(x(low), x(up), y + row_h / 2))
         note = f"{pct(rate)}" + (" · small" if small else "")
-        body.append(
-            _text(x(up if up is not None else rate) + 6, y + row_h / 2 + 4, note, "start", "value")
-        )
+        body.append(_text(x(up if up is not None else rate) + 6, y + row_h / 2 + 4, note, "start", "value"))
     if _num(overall) is not None:
         ox = x(_num(overall) or 0)
         body.append(
@@ -145,9 +138,7 @@ def _axis_x(x: Any, x_max: float, y_top: float, y_bottom: float) -> str:
         parts.append(
             f'<line class="grid" x1="{tx:.1f}" x2="{tx:.1f}" y1="{y_top}" y2="{y_bottom}" stroke="#e5e5e5"/>'
         )
-        parts.append(
-            _text(tx, y_bottom + 16, pct(tick, 0 if x_max >= 0.1 else 1), "middle", "tick")
-        )
+        parts.append(_text(tx, y_bottom + 16, pct(tick, 0 if x_max >= 0.1 else 1), "middle", "tick"))
     return "".join(parts)
 
 
@@ -228,9 +219,7 @@ def daily_chart(rows: list[dict[str, Any]], action: str, label: str) -> str:
                 segments.append([])
                 continue
             segments[-1].append((x(i), y(value)))
-            series_name = (
-                f"{action} failure rate" if key == "workflow_failure_rate" else name.lower()
-            )
+            series_name = f"{action} failure rate" if key == "workflow_failure_rate" else name.lower()
             tip = f"{day(r['event_date'])}: {series_name} {pct(value)}" + (
                 " (partial day)" if r.get("is_partial_day") else ""
             )
@@ -309,9 +298,7 @@ def pareto_chart(rows: list[dict[str, Any]], label: str) -> str:
         )
         name = _short(f"{r.get('bucket_rank')}. {r['issue_bucket']}", 26)
         ly = top + plot_h + 12
-        body.append(
-            _text(cx, ly, name, "end", "tick", f'transform="rotate(-40 {cx:.1f} {ly:.1f})"')
-        )
+        body.append(_text(cx, ly, name, "end", "tick", f'transform="rotate(-40 {cx:.1f} {ly:.1f})"'))
         cumulative = _num(r.get("cumulative_share_of_failures"))
         if cumulative is not None:
             line_points.append((cx, y_share(cumulative), cumulative, r))
@@ -337,9 +324,7 @@ def pareto_chart(rows: list[dict[str, Any]], label: str) -> str:
     body.append(
         f'<line x1="{legend_x}" x2="{legend_x + 18}" y1="16" y2="16" stroke="#1b2631" stroke-width="2"/>'
     )
-    body.append(
-        _text(legend_x + 22, 20, "cumulative share of failures (right axis)", "start", "legend")
-    )
+    body.append(_text(legend_x + 22, 20, "cumulative share of failures (right axis)", "start", "legend"))
     return _svg(WIDTH, height, label, body)
 
 
@@ -354,10 +339,9 @@ def release_chart(rows: list[dict[str, Any]], label: str) -> str:
     height = 320
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
     highs = [
-        _num(r.get("workflow_failure_rate_high")) or _num(r.get("workflow_failure_rate")) or 0.0
-        for r in rows
+        _num(r.get("workflow_failure_rate_high")) or _num(r.get("workflow_failure_rate")) or 0.0 for r in rows
     ]
-    y_max = _nice_max(max(highs + [0.0]))
+    y_max = _nice_max(max([*highs, 0.0]))
     n = len(rows)
     band = plot_w / n
 
@@ -401,9 +385,7 @@ def release_chart(rows: list[dict[str, Any]], label: str) -> str:
                 "tick",
             )
         )
-        body.append(
-            _text(cx, top + plot_h + 45, f"adopt. {pct(r.get('adoption'), 0)}", "middle", "tick")
-        )
+        body.append(_text(cx, top + plot_h + 45, f"adopt. {pct(r.get('adoption'), 0)}", "middle", "tick"))
         if regression:
             body.append(_text(cx, y(up or rate or 0) - 8, "▲ regression", "middle", "alert"))
     body.append(f'<rect x="{left}" y="10" width="12" height="12" fill="{BAR}"/>')

@@ -128,9 +128,8 @@ def scope_section(data: ReportData, fmt: str) -> Section:
     if row.get("window_end") is None:
         time_range = " none: the warehouse holds no events"
     else:
-        time_range = (
-            f" {timestamp(row.get('window_start'))} → {timestamp(row.get('window_end'))}"
-            + (f" ({plural(row['window_hours'], 'hour')})" if row.get("window_hours") else "")
+        time_range = f" {timestamp(row.get('window_start'))} → {timestamp(row.get('window_end'))}" + (
+            f" ({plural(row['window_hours'], 'hour')})" if row.get("window_hours") else ""
         )
     items: list[Rich] = [
         [Strong("Time range (UTC):"), time_range],
@@ -447,8 +446,7 @@ def events_section(data: ReportData) -> Section:
             ),
             events,
             Subheading(
-                f"Version counts ({plural(len(versions_rows), 'app version')} in the window, "
-                f"{kept} in scope)"
+                f"Version counts ({plural(len(versions_rows), 'app version')} in the window, {kept} in scope)"
             ),
             versions,
         ],
@@ -566,9 +564,7 @@ def lifecycle_section(data: ReportData) -> Section:
                 count(r.get("failures")),
                 count(r.get("abandoned")),
                 count(r.get("orphans")),
-                interval(
-                    r.get("failure_rate"), r.get("failure_rate_low"), r.get("failure_rate_high")
-                )
+                interval(r.get("failure_rate"), r.get("failure_rate_low"), r.get("failure_rate_high"))
                 + (" (small)" if r.get("small_sample") and r.get("starts") else ""),
                 seconds(r.get("median_duration_seconds")),
             ]
@@ -826,9 +822,7 @@ def release_section(data: ReportData) -> Section:
     verdict: Rich = (
         [
             Strong("Regressions: "),
-            ", ".join(
-                f"{r['app_version']} (vs {r.get('previous_app_version')})" for r in regressions
-            ),
+            ", ".join(f"{r['app_version']} (vs {r.get('previous_app_version')})" for r in regressions),
         ]
         if regressions
         else "No regressions: no version's interval lies wholly above the previous version's."

@@ -74,4 +74,4 @@ def _query(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> list[Row]:
         message = " ".join(str(exc).split())
         raise UserError(f"analysis {name} failed: {message}") from None
     columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+    return [dict(zip(columns, row, strict=False)) for row in cursor.fetchall()]

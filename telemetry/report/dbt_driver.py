@@ -98,9 +98,7 @@ def main(argv: list[str]) -> int:
         build_args += ["--exclude-resource-type", "test"]
     built = dbtRunner(manifest=manifest, callbacks=[on_event]).invoke(build_args)
     if not built.success:
-        protocol.send(
-            event="failed", step="build", error=_exception_text(built), nodes=_failed_nodes(built)
-        )
+        protocol.send(event="failed", step="build", error=_exception_text(built), nodes=_failed_nodes(built))
         return 1
 
     protocol.send(event="step", step="compile")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Union
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -21,8 +21,8 @@ class Strong:
     text: str
 
 
-Inline = Union[str, Code, Strong]
-Rich = Union[str, Code, Strong, list[Inline]]
+Inline = str | Code | Strong
+Rich = str | Code | Strong | list[Inline]
 
 
 @dataclass
@@ -67,7 +67,7 @@ class Subheading:
     text: str
 
 
-Block = Union[Paragraph, Bullets, Table, Note, Chart, Subheading]
+Block = Paragraph | Bullets | Table | Note | Chart | Subheading
 
 
 @dataclass

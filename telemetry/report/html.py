@@ -106,15 +106,16 @@ def _block(block: object) -> str:
 def _table(block: Table) -> str:
     align = block.align or ["l"] * len(block.headers)
     head = "".join(
-        f'<th class="{a}" scope="col">{escape(h)}</th>' for h, a in zip(block.headers, align)
+        f'<th class="{a}" scope="col">{escape(h)}</th>' for h, a in zip(block.headers, align, strict=False)
     )
     rows = "".join(
-        "<tr>" + "".join(f'<td class="{a}">{inline(c)}</td>' for c, a in zip(row, align)) + "</tr>"
+        "<tr>"
+        + "".join(f'<td class="{a}">{inline(c)}</td>' for c, a in zip(row, align, strict=False))
+        + "</tr>"
         for row in block.rows
     )
     return (
-        f'<div class="table-wrap"><table><thead><tr>{head}</tr></thead>'
-        f"<tbody>{rows}</tbody></table></div>\n"
+        f'<div class="table-wrap"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>\n'
     )
 
 
@@ -122,9 +123,7 @@ def _chart(block: Chart) -> str:
     if block.kind == "os":
         svg = charts.os_chart(block.rows, block.options.get("overall"), block.title)
     elif block.kind == "daily":
-        svg = charts.daily_chart(
-            block.rows, str(block.options.get("action", "workflow")), block.title
-        )
+        svg = charts.daily_chart(block.rows, str(block.options.get("action", "workflow")), block.title)
     elif block.kind == "pareto":
         svg = charts.pareto_chart(block.rows, block.title)
     elif block.kind == "release":

@@ -61,7 +61,7 @@ def table(block: Table) -> str:
         ]
         return "| " + " | ".join(padded) + " |"
 
-    rule = [("-" * (w - 1) + ":") if a == "r" else "-" * w for w, a in zip(widths, align)]
+    rule = [("-" * (w - 1) + ":") if a == "r" else "-" * w for w, a in zip(widths, align, strict=False)]
     return "\n".join([line(header), "| " + " | ".join(rule) + " |", *[line(r) for r in rows]])
 
 

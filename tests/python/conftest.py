@@ -17,23 +17,28 @@ from telemetry.paths import dbt_command
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_cli(*args: str, db: Path | None = None, cwd: Path = REPO_ROOT, env: dict | None = None,
-            check: bool = False) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, db: Path | None = None, cwd: Path = REPO_ROOT, env: dict | None = None, check: bool = False
+) -> subprocess.CompletedProcess:
     """`telemetry ARGS` in a subprocess (the installed console script's module)."""
     full_env = {**os.environ, **(env or {})}
     if db is not None:
         full_env["TELEMETRY_DB"] = str(db)
     result = subprocess.run(
         [sys.executable, "-m", "telemetry", *args],
-        cwd=cwd, env=full_env, capture_output=True, text=True,
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
     )
     if check and result.returncode != 0:
         raise AssertionError(f"telemetry {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result
 
 
-def run_dbt(*args: str, db: Path, tmp: Path, vars: str | None = None,
-            project_dir: Path = REPO_ROOT) -> subprocess.CompletedProcess:
+def run_dbt(
+    *args: str, db: Path, tmp: Path, vars: str | None = None, project_dir: Path = REPO_ROOT
+) -> subprocess.CompletedProcess:
     """`dbt ARGS` against `db`, with target and log paths of the test's own."""
     env = {
         **os.environ,
@@ -42,13 +47,14 @@ def run_dbt(*args: str, db: Path, tmp: Path, vars: str | None = None,
         "DBT_LOG_PATH": str(tmp / "logs"),
         "TELEMETRY_TEMP_DIR": str(tmp / "spill"),
     }
-    cmd = [*dbt_command(), *args, "--project-dir", str(project_dir),
-           "--profiles-dir", str(project_dir)]
+    cmd = [*dbt_command(), *args, "--project-dir", str(project_dir), "--profiles-dir", str(project_dir)]
     if vars:
         cmd += ["--vars", vars]
     result = subprocess.run(cmd, cwd=project_dir, env=env, capture_output=True, text=True)
     if result.returncode != 0:
-        raise AssertionError(f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}")
+        raise AssertionError(
+            f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}"
+        )
     return result
 
 
@@ -59,16 +65,23 @@ def land(db: Path, *paths: Path | str) -> str:
     return result.stdout
 
 
-def daily_exports(out: Path, events: int, days: list[date], *, seed: int,
-                  page_size: int) -> dict[str, Path]:
+def daily_exports(out: Path, events: int, days: list[date], *, seed: int, page_size: int) -> dict[str, Path]:
     """Generated daily exports (benchmarks/generate.py) of `days` (consecutive), by key
     day1, day2, ..."""
     if str(REPO_ROOT / "benchmarks") not in sys.path:
         sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
-    import generate  # noqa: PLC0415 (a script folder, not a package)
+    import generate
 
-    generate.generate(events, out, days=len(days), end_date=days[-1], seed=seed,
-                      page_size=page_size, threads=1, echo=lambda _: None)
+    generate.generate(
+        events,
+        out,
+        days=len(days),
+        end_date=days[-1],
+        seed=seed,
+        page_size=page_size,
+        threads=1,
+        echo=lambda _: None,
+    )
     return {f"day{i}": out / f"vibe-release-{d.isoformat()}.csv" for i, d in enumerate(days, 1)}
 
 
@@ -86,8 +99,12 @@ def copy_project(dest: Path) -> Path:
     """A copy of the dbt project (models, macros, seeds, tests, configs) to edit freely."""
     for name in ("models", "macros", "seeds", "tests", "analyses"):
         if (REPO_ROOT / name).exists():
-            shutil.copytree(REPO_ROOT / name, dest / name, symlinks=False,
-                            ignore=shutil.ignore_patterns("python", "__pycache__"))
+            shutil.copytree(
+                REPO_ROOT / name,
+                dest / name,
+                symlinks=False,
+                ignore=shutil.ignore_patterns("python", "__pycache__"),
+            )
     for name in ("dbt_project.yml", "profiles.yml"):
         shutil.copy(REPO_ROOT / name, dest / name)
     return dest

@@ -4,11 +4,10 @@ same for `telemetry land` and the dbt profile, with defaults for a small machine
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-
 from conftest import REPO_ROOT, run_cli
+
 from telemetry.duckdb_settings import DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS, duckdb_settings
 from telemetry.errors import UserError
 from telemetry.land.loader import connect
@@ -39,11 +38,14 @@ def test_the_environment_overrides_and_land_applies_it(tmp_path, monkeypatch):
     assert memory.startswith("286") or memory.startswith("300")  # 300 MB in MiB or MB
 
 
-@pytest.mark.parametrize("name, value, message", [
-    ("TELEMETRY_THREADS", "0", "TELEMETRY_THREADS must be a whole number"),
-    ("TELEMETRY_THREADS", "two", "TELEMETRY_THREADS must be a whole number"),
-    ("TELEMETRY_MEMORY_LIMIT", "lots", "TELEMETRY_MEMORY_LIMIT must be a size"),
-])
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        ("TELEMETRY_THREADS", "0", "TELEMETRY_THREADS must be a whole number"),
+        ("TELEMETRY_THREADS", "two", "TELEMETRY_THREADS must be a whole number"),
+        ("TELEMETRY_MEMORY_LIMIT", "lots", "TELEMETRY_MEMORY_LIMIT must be a size"),
+    ],
+)
 def test_bad_values_are_one_clear_error(tmp_path, name, value, message):
     with pytest.raises(UserError, match=message):
         duckdb_settings(tmp_path / "w.duckdb", {name: value})

@@ -18,27 +18,28 @@ import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import duckdb
 import pytest
 
 from telemetry import cli
 from telemetry.aptabase.client import AptabaseClient, Settings
-from telemetry.aptabase.retry import RetryPolicy
-from telemetry.errors import UserError
-from telemetry.cli.export import execute
 from telemetry.aptabase.export import ExportPlan, run_export
+from telemetry.aptabase.retry import RetryPolicy
+from telemetry.cli.export import execute
 from telemetry.devtools.server import FakeApp, FakeAptabase, Faults
+from telemetry.errors import UserError
 from telemetry.land.loader import CORE_COLUMNS
 from telemetry.progress import Progress
 
 SECRET = "export-test-secret-Zq9v"
 EMAIL = "dev@example.com"
 APP_KEY = "A-SH-0000000001"
-NOW = datetime(2024, 6, 15, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 6, 15, 12, 0, tzinfo=UTC)
 DAYS = ["2024-05-01", "2024-05-02", "2024-05-03"]
 
 
@@ -174,8 +175,9 @@ def export(
     sleeps: list[float] = []
     code, error = None, ""
     try:
-        code = execute(args, environ=env, cwd=tmp_path, now=now, clock=clock, sleep=sleeps.append,
-                       stdout=out, stderr=err)
+        code = execute(
+            args, environ=env, cwd=tmp_path, now=now, clock=clock, sleep=sleeps.append, stdout=out, stderr=err
+        )
     except UserError as exc:
         error = str(exc)
     transcript.texts += [out.getvalue(), err.getvalue(), error]
@@ -226,7 +228,9 @@ def test_happy_path_csv(server, tmp_path, leak_guard):
     assert run.err == "" and run.sleeps == []
     params = [r.params for r in server.export_requests()]
     assert [(p["startDate"], p["endDate"]) for p in params] == [
-        ("2024-05-01", "2024-05-02"), ("2024-05-02", "2024-05-03"), ("2024-05-03", "2024-05-04")
+        ("2024-05-01", "2024-05-02"),
+        ("2024-05-02", "2024-05-03"),
+        ("2024-05-03", "2024-05-04"),
     ]
     assert {(p["appId"], p["buildMode"], p["format"], p["appName"]) for p in params} == {
         ("app-vibe", "release", "csv", "Vibe")
@@ -235,13 +239,16 @@ def test_happy_path_csv(server, tmp_path, leak_guard):
 
 
 def test_happy_path_parquet(server, tmp_path, leak_guard):
-    run = export(leak_guard, tmp_path, *dates("2024-05-01", "2024-05-03"), "--format", "parquet",
-                 env=env_for(server))
+    run = export(
+        leak_guard, tmp_path, *dates("2024-05-01", "2024-05-03"), "--format", "parquet", env=env_for(server)
+    )
     assert run.code == 0, run.error
     out = tmp_path / "exports"
     assert files(out) == ["vibe-release-2024-05-01.parquet", "vibe-release-2024-05-02.parquet"]
     con = duckdb.connect()
-    count = con.execute("select count(*) from read_parquet(?)", [str(out / "vibe-release-2024-05-01.parquet")]).fetchone()[0]
+    count = con.execute(
+        "select count(*) from read_parquet(?)", [str(out / "vibe-release-2024-05-01.parquet")]
+    ).fetchone()[0]
     assert count == EXPECTED_ROWS["2024-05-01"]
 
 
@@ -250,8 +257,16 @@ def test_debug_build_and_app_key_option(tmp_path, leak_guard):
     with FakeAptabase(secret=SECRET, accounts=[EMAIL], apps=apps) as srv:
         leak_guard.servers.append(srv)
         srv.add_events([event("2024-05-01 08:00:00", user="dbg")], app_id="id-2", build_mode="debug")
-        run = export(leak_guard, tmp_path, *dates("2024-05-01", "2024-05-02"), "--build-mode", "debug",
-                     "--app-key", "A-SH-0000000002", env=env_for(srv))
+        run = export(
+            leak_guard,
+            tmp_path,
+            *dates("2024-05-01", "2024-05-02"),
+            "--build-mode",
+            "debug",
+            "--app-key",
+            "A-SH-0000000002",
+            env=env_for(srv),
+        )
     assert run.code == 0, run.error
     # An app name without letters or digits: the file is named after the app key.
     path = tmp_path / "exports" / "A-SH-0000000002-debug-2024-05-01.csv"
@@ -269,7 +284,9 @@ def test_settings_from_dotenv_in_working_directory(server, tmp_path, leak_guard)
 
 
 def reference_export(srv: FakeAptabase, tmp_path: Path, transcript: Transcript) -> str:
-    run = export(transcript, tmp_path, *dates("2024-05-01", "2024-05-02"), env=env_for(srv), out_dir="reference")
+    run = export(
+        transcript, tmp_path, *dates("2024-05-01", "2024-05-02"), env=env_for(srv), out_dir="reference"
+    )
     assert run.code == 0
     return (tmp_path / "reference" / "vibe-release-2024-05-01.csv").read_text()
 
@@ -316,14 +333,20 @@ def test_retry_after_as_an_http_date_is_respected(server, tmp_path, leak_guard):
 
 @pytest.mark.parametrize(
     "faults",
-    [Faults(errors=9), Faults(cuts=9, cut_after=500), Faults(drops=9, cut_after=500),
-     Faults(slow=9, delay=0.8), Faults(stalls=9, cut_after=500, delay=0.8)],
+    [
+        Faults(errors=9),
+        Faults(cuts=9, cut_after=500),
+        Faults(drops=9, cut_after=500),
+        Faults(slow=9, delay=0.8),
+        Faults(stalls=9, cut_after=500, delay=0.8),
+    ],
     ids=["500", "cut", "drop", "slow", "stall"],
 )
 def test_bounded_attempts_then_error_naming_the_day_and_nothing_partial(server, tmp_path, leak_guard, faults):
     server.set_faults(faults)
-    run = export(leak_guard, tmp_path, *dates("2024-05-01", "2024-05-03"), "--max-attempts", "3",
-                 env=env_for(server))
+    run = export(
+        leak_guard, tmp_path, *dates("2024-05-01", "2024-05-03"), "--max-attempts", "3", env=env_for(server)
+    )
     assert run.code is None
     assert run.error.startswith("could not export 2024-05-01 after 3 attempts (last: ")
     assert files(tmp_path / "exports") == []  # no file, no temporary file
@@ -335,24 +358,42 @@ def test_failure_on_a_later_day_keeps_the_complete_days(server, tmp_path, leak_g
         if text.startswith("2024-05-01:"):
             server.set_faults(Faults(cuts=9, cut_after=400))
 
-    run = export(leak_guard, tmp_path, *dates("2024-05-01", "2024-05-04"), "--max-attempts", "2",
-                 env=env_for(server), stdout=Output(on_line))
+    run = export(
+        leak_guard,
+        tmp_path,
+        *dates("2024-05-01", "2024-05-04"),
+        "--max-attempts",
+        "2",
+        env=env_for(server),
+        stdout=Output(on_line),
+    )
     assert "could not export 2024-05-02 after 2 attempts" in run.error
     assert files(tmp_path / "exports") == ["vibe-release-2024-05-01.csv"]
 
 
 def test_expired_session_signs_in_again_with_a_fresh_token(tmp_path, leak_guard):
     clock = [time.time()]
-    with FakeAptabase(secret=SECRET, accounts=[EMAIL], events=EVENTS, clock=lambda: clock[0],
-                      faults=Faults(session_max_age=600)) as srv:
+    with FakeAptabase(
+        secret=SECRET,
+        accounts=[EMAIL],
+        events=EVENTS,
+        clock=lambda: clock[0],
+        faults=Faults(session_max_age=600),
+    ) as srv:
         leak_guard.servers.append(srv)
 
         def on_line(text: str) -> None:
             if text.startswith("2024-05-01:"):
                 clock[0] += 700  # the session (and the first token) are now too old
 
-        run = export(leak_guard, tmp_path, *dates("2024-05-01", "2024-05-03"), env=env_for(srv),
-                     clock=lambda: clock[0], stdout=Output(on_line))
+        run = export(
+            leak_guard,
+            tmp_path,
+            *dates("2024-05-01", "2024-05-03"),
+            env=env_for(srv),
+            clock=lambda: clock[0],
+            stdout=Output(on_line),
+        )
         records = srv.records
     assert run.code == 0, run.error
     assert [r.path for r in records].count("/api/_auth/continue") == 2
@@ -371,8 +412,13 @@ def test_expired_session_signs_in_again_with_a_fresh_token(tmp_path, leak_guard)
 )
 def test_expired_token_is_a_clear_error(server, tmp_path, leak_guard, clock_offset, faults):
     server.set_faults(faults)
-    run = export(leak_guard, tmp_path, *dates("2024-05-01", "2024-05-02"), env=env_for(server),
-                 clock=lambda: time.time() + clock_offset)
+    run = export(
+        leak_guard,
+        tmp_path,
+        *dates("2024-05-01", "2024-05-02"),
+        env=env_for(server),
+        clock=lambda: time.time() + clock_offset,
+    )
     assert "refused (no auth-session cookie)" in run.error
     assert "token expired" in run.error and "clock" in run.error
     assert len(server.seen_tokens) == 2  # one more fresh token, then the error
@@ -399,11 +445,14 @@ def test_sign_in_refused(server, tmp_path, leak_guard, overrides, expected):
 
 
 def test_unknown_app_key_lists_visible_keys(server, tmp_path, leak_guard):
-    run = export(leak_guard, tmp_path, *dates("2024-05-01", "2024-05-02"),
-                 env=env_for(server, APP_KEY="A-SH-9999999999"))
+    run = export(
+        leak_guard,
+        tmp_path,
+        *dates("2024-05-01", "2024-05-02"),
+        env=env_for(server, APP_KEY="A-SH-9999999999"),
+    )
     assert run.error == (
-        f"app key A-SH-9999999999 not found on {server.url}; this account can see: "
-        "A-SH-0000000001 (Vibe)"
+        f"app key A-SH-9999999999 not found on {server.url}; this account can see: A-SH-0000000001 (Vibe)"
     )
 
 
@@ -423,10 +472,10 @@ def test_missing_variable_is_named_in_one_line(server, tmp_path, leak_guard, mon
 
 class StubHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
+    routes: ClassVar[dict[str, tuple[int, dict[str, str], bytes]]] = {}
     fallback: tuple[int, dict[str, str], bytes] = (200, {"Content-Type": "text/html"}, b"<html>hi</html>")
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         status, headers, body = self.routes.get(self.path.split("?")[0], self.fallback)
         self.send_response(status)
         for name, value in headers.items():
@@ -440,7 +489,9 @@ class StubHandler(BaseHTTPRequestHandler):
 
 
 def stub_server(routes: dict, fallback: tuple | None = None) -> ThreadingHTTPServer:
-    handler = type("Handler", (StubHandler,), {"routes": routes, "fallback": fallback or StubHandler.fallback})
+    handler = type(
+        "Handler", (StubHandler,), {"routes": routes, "fallback": fallback or StubHandler.fallback}
+    )
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     return httpd
@@ -456,8 +507,14 @@ SIGNED_IN = (302, {"Location": "/", "Set-Cookie": "auth-session=stub-cookie-valu
         ({}, (404, {}, b"nope"), "GET /api/_auth/continue answered HTTP 404"),
         ({"/api/_auth/continue": SIGNED_IN}, None, "GET /api/_apps answered an HTML page, not JSON"),
         ({"/api/_auth/continue": SIGNED_IN}, (404, {}, b""), "GET /api/_apps answered HTTP 404"),
-        ({"/api/_auth/continue": SIGNED_IN, "/api/_apps": (200, {"Content-Type": "application/json"}, b'{"ok":1}')},
-         None, "GET /api/_apps did not answer a list of apps"),
+        (
+            {
+                "/api/_auth/continue": SIGNED_IN,
+                "/api/_apps": (200, {"Content-Type": "application/json"}, b'{"ok":1}'),
+            },
+            None,
+            "GET /api/_apps did not answer a list of apps",
+        ),
     ],
     ids=["html-everywhere", "404-everywhere", "apps-html", "apps-404", "apps-not-a-list"],
 )
@@ -466,8 +523,7 @@ def test_server_that_is_not_aptabase(tmp_path, leak_guard, routes, fallback, exp
     try:
         url = f"http://127.0.0.1:{httpd.server_address[1]}"
         leak_guard.secrets.add("stub-cookie-value")
-        run = export(leak_guard, tmp_path, *dates("2024-05-01", "2024-05-02"),
-                     env={**env_for_url(url)})
+        run = export(leak_guard, tmp_path, *dates("2024-05-01", "2024-05-02"), env={**env_for_url(url)})
     finally:
         httpd.shutdown()
         httpd.server_close()
@@ -479,7 +535,9 @@ def env_for_url(url: str) -> dict[str, str]:
 
 
 def test_redirect_to_another_address(tmp_path, leak_guard):
-    httpd = stub_server({}, (301, {"Location": "https://aptabase.example.com/api/_auth/continue?token=x"}, b""))
+    httpd = stub_server(
+        {}, (301, {"Location": "https://aptabase.example.com/api/_auth/continue?token=x"}, b"")
+    )
     try:
         url = f"http://127.0.0.1:{httpd.server_address[1]}"
         run = export(leak_guard, tmp_path, *dates("2024-05-01", "2024-05-02"), env=env_for_url(url))
@@ -498,9 +556,17 @@ def test_unreachable_server(tmp_path, leak_guard):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # closed again: nothing listens there
-    run = export(leak_guard, tmp_path, *dates("2024-05-01", "2024-05-02"), "--max-attempts", "2",
-                 env=env_for_url(f"http://127.0.0.1:{port}"))
-    assert run.error.startswith(f"sign-in at http://127.0.0.1:{port} failed after 2 attempts (last: connection error")
+    run = export(
+        leak_guard,
+        tmp_path,
+        *dates("2024-05-01", "2024-05-02"),
+        "--max-attempts",
+        "2",
+        env=env_for_url(f"http://127.0.0.1:{port}"),
+    )
+    assert run.error.startswith(
+        f"sign-in at http://127.0.0.1:{port} failed after 2 attempts (last: connection error"
+    )
     assert "sign-in: attempt 1 failed" in run.err
 
 
@@ -508,7 +574,7 @@ def test_unreachable_server(tmp_path, leak_guard):
 
 
 def test_rerun_skips_complete_days_but_refetches_today_and_yesterday(tmp_path, leak_guard):
-    now = datetime(2024, 5, 4, 0, 30, tzinfo=timezone.utc)  # today 05-04, yesterday 05-03
+    now = datetime(2024, 5, 4, 0, 30, tzinfo=UTC)  # today 05-04, yesterday 05-03
     events = EVENTS + day_events("2024-05-04", 2)
     with FakeAptabase(secret=SECRET, accounts=[EMAIL], events=events) as srv:
         leak_guard.servers.append(srv)
@@ -540,7 +606,7 @@ def test_rerun_replaces_an_incomplete_file_and_clears_stale_temporaries(server, 
 
 
 def test_last_hours_around_midnight(server, tmp_path, leak_guard):
-    now = datetime(2024, 5, 2, 0, 30, tzinfo=timezone.utc)
+    now = datetime(2024, 5, 2, 0, 30, tzinfo=UTC)
     run = export(leak_guard, tmp_path, "--last-hours", "1", env=env_for(server), now=now)
     assert run.code == 0, run.error
     assert run.out.splitlines()[0] == (
@@ -558,8 +624,15 @@ def test_interrupted_download_leaves_nothing(server, tmp_path, leak_guard):
     settings = Settings.from_config(env_for(server))
     plan = ExportPlan(days=(date(2024, 5, 1),), out_dir=tmp_path / "exports")
     with pytest.raises(KeyboardInterrupt), AptabaseClient(settings) as client:
-        run_export(client, APP_KEY, plan, now=NOW, progress=Interrupting(io.StringIO()),
-                   echo=leak_guard.texts.append, warn=leak_guard.texts.append)
+        run_export(
+            client,
+            APP_KEY,
+            plan,
+            now=NOW,
+            progress=Interrupting(io.StringIO()),
+            echo=leak_guard.texts.append,
+            warn=leak_guard.texts.append,
+        )
     assert files(tmp_path / "exports") == []
 
 
@@ -576,7 +649,7 @@ def distinct_events(db: Path) -> int:
     key = ", ".join(f"nullif(\"{c}\", '')" for c in CORE_COLUMNS if c != "timestamp")
     with duckdb.connect(str(db), read_only=True) as con:
         return con.execute(
-            f"select count(*) from (select distinct \"timestamp\"::timestamp, {key} from raw.events)"
+            f'select count(*) from (select distinct "timestamp"::timestamp, {key} from raw.events)'
         ).fetchone()[0]
 
 
@@ -584,13 +657,31 @@ def distinct_events(db: Path) -> int:
 def test_land_with_faults_yields_exactly_the_server_events(server, tmp_path, leak_guard, fmt):
     server.set_faults(Faults(too_many=1, cuts=1, drops=1, cut_after=333))
     db = tmp_path / "warehouse.duckdb"
-    run = export(leak_guard, tmp_path, *dates("2024-05-01", "2024-05-04"), "--format", fmt, "--land",
-                 "--db", str(db), env=env_for(server))
+    run = export(
+        leak_guard,
+        tmp_path,
+        *dates("2024-05-01", "2024-05-04"),
+        "--format",
+        fmt,
+        "--land",
+        "--db",
+        str(db),
+        env=env_for(server),
+    )
     assert run.code == 0, run.error
     assert "total: 3 files" in run.out
     assert distinct_events(db) == server.store.count() == len(EVENTS)
-    again = export(leak_guard, tmp_path, *dates("2024-05-01", "2024-05-04"), "--format", fmt, "--land",
-                   "--db", str(db), env=env_for(server))
+    again = export(
+        leak_guard,
+        tmp_path,
+        *dates("2024-05-01", "2024-05-04"),
+        "--format",
+        fmt,
+        "--land",
+        "--db",
+        str(db),
+        env=env_for(server),
+    )
     assert "(3 already landed)" in again.out and distinct_events(db) == len(EVENTS)
 
 
@@ -606,7 +697,9 @@ def test_progress_on_a_terminal_only(server, tmp_path, leak_guard):
     quiet = export(leak_guard, tmp_path, *dates("2024-05-01", "2024-05-03"), env=env_for(server), out_dir="a")
     assert "\r" not in quiet.err and "\r" not in quiet.out
     tty = FakeTTY()
-    loud = export(leak_guard, tmp_path, *dates("2024-05-01", "2024-05-03"), env=env_for(server), out_dir="b", stderr=tty)
+    loud = export(
+        leak_guard, tmp_path, *dates("2024-05-01", "2024-05-03"), env=env_for(server), out_dir="b", stderr=tty
+    )
     assert loud.code == 0
     assert re.search(r"\[-+\] 0/2 days \| 2024-05-01: \d", tty.getvalue())
     assert "1/2 days | 2024-05-02" in tty.getvalue()
@@ -622,9 +715,23 @@ def served_subprocess(tmp_path: Path, leak_guard: Transcript) -> Iterator[str]:
     env = {**os.environ, "AUTH_SECRET": SECRET, "AUTH_EMAIL": EMAIL, "APP_KEY": APP_KEY}
     env.pop("APTABASE_REGION", None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "telemetry", "serve", "--port", "0", "--synthetic", "2024-05-01",
-         "--events-per-day", "80000"],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "telemetry",
+            "serve",
+            "--port",
+            "0",
+            "--synthetic",
+            "2024-05-01",
+            "--events-per-day",
+            "80000",
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         lines = []
@@ -649,8 +756,15 @@ def test_memory_stays_flat_and_serve_command_works(served_subprocess, tmp_path, 
     tracemalloc.start()
     try:
         with AptabaseClient(settings, policy=RetryPolicy(base_delay=0.001)) as client:
-            run_export(client, APP_KEY, plan, now=NOW, progress=Progress(io.StringIO()),
-                       echo=lines.append, warn=lines.append)
+            run_export(
+                client,
+                APP_KEY,
+                plan,
+                now=NOW,
+                progress=Progress(io.StringIO()),
+                echo=lines.append,
+                warn=lines.append,
+            )
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()

@@ -6,21 +6,21 @@ from __future__ import annotations
 import io
 import logging
 from argparse import Namespace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime, timezone
 from pathlib import Path
 
 import duckdb
 import jwt
 import pytest
 
+from telemetry.aptabase.checks import check_csv, check_parquet
 from telemetry.aptabase.client import Redactor, Secret, Settings
+from telemetry.aptabase.export import days_in_range, last_hours_window, still_growing
 from telemetry.aptabase.retry import IncompleteFile, RetryableError, RetryPolicy, parse_retry_after
+from telemetry.aptabase.signin import sign_in_token
+from telemetry.cli.export import resolve_days
 from telemetry.config import load_dotenv_into, merged_config, read_dotenv
 from telemetry.errors import UserError
-from telemetry.aptabase.checks import check_csv, check_parquet
-from telemetry.cli.export import resolve_days
-from telemetry.aptabase.export import days_in_range, last_hours_window, still_growing
-from telemetry.aptabase.signin import sign_in_token
 from telemetry.land.loader import EXPORT_COLUMNS
 from telemetry.progress import Progress
 
@@ -28,7 +28,7 @@ HEADER = ",".join(f'"{c}"' for c in EXPORT_COLUMNS) + "\n"
 
 
 def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 # --------------------------------------------------------------------------- .env
@@ -58,7 +58,7 @@ def test_dotenv_forms(tmp_path: Path):
 @pytest.mark.parametrize(
     "text, line",
     [
-        ("A=1\nAUTH_SECRET=\"hunter2-secret\n", 2),
+        ('A=1\nAUTH_SECRET="hunter2-secret\n', 2),
         ("AUTH_SECRET='hunter2-secret\n", 1),
         ('AUTH_SECRET="hunter2-secret" junk\n', 1),
     ],
@@ -101,8 +101,13 @@ def test_missing_settings_are_named():
 
 def test_settings_defaults_and_safe_repr():
     settings = Settings.from_config(
-        {"BASE_URL": "https://user:pw@host.example:8443/base/", "AUTH_SECRET": "topsecret1",
-         "AUTH_EMAIL": "a@b.c", "APP_KEY": "A-EU-0123456789", "APTABASE_REGION": "eu"}
+        {
+            "BASE_URL": "https://user:pw@host.example:8443/base/",
+            "AUTH_SECRET": "topsecret1",
+            "AUTH_EMAIL": "a@b.c",
+            "APP_KEY": "A-EU-0123456789",
+            "APTABASE_REGION": "eu",
+        }
     )
     assert settings.region == "EU" and settings.name == "a@b.c"
     assert settings.display_url == "https://host.example:8443/base"
@@ -112,8 +117,9 @@ def test_settings_defaults_and_safe_repr():
 
 def test_bad_base_url():
     with pytest.raises(UserError, match="BASE_URL must be an http"):
-        Settings.from_config({"BASE_URL": "aptabase.example.com", "AUTH_SECRET": "s",
-                              "AUTH_EMAIL": "e", "APP_KEY": "k"})
+        Settings.from_config(
+            {"BASE_URL": "aptabase.example.com", "AUTH_SECRET": "s", "AUTH_EMAIL": "e", "APP_KEY": "k"}
+        )
 
 
 # --------------------------------------------------------------------------- jwt
@@ -125,8 +131,14 @@ def test_sign_in_token_verifies_as_aptabase_checks_it():
     claims = jwt.decode(
         token, b"k", algorithms=["HS256"], issuer="aptabase-sh", options={"verify_exp": False}
     )
-    assert claims == {"type": "SignIn", "name": "N", "email": "e@x", "iat": 1_000_000,
-                      "exp": 1_000_600, "iss": "aptabase-sh"}
+    assert claims == {
+        "type": "SignIn",
+        "name": "N",
+        "email": "e@x",
+        "iat": 1_000_000,
+        "exp": 1_000_600,
+        "iss": "aptabase-sh",
+    }
     with pytest.raises(jwt.InvalidSignatureError):
         jwt.decode(token, b"other", algorithms=["HS256"], options={"verify_exp": False})
 
@@ -167,7 +179,7 @@ def test_last_hours_converts_to_utc():
 
     local = datetime(2024, 5, 2, 1, 30, tzinfo=timezone(timedelta(hours=2)))  # 23:30 UTC May 1
     _, end, days = last_hours_window(local, 1)
-    assert end.tzinfo == timezone.utc and [d.isoformat() for d in days] == ["2024-05-01"]
+    assert end.tzinfo == UTC and [d.isoformat() for d in days] == ["2024-05-01"]
 
 
 def test_last_hours_must_be_positive():
@@ -217,7 +229,9 @@ def test_resolve_days_errors(kw, message):
 
 def test_end_date_beyond_today_is_clamped():
     lines: list[str] = []
-    days = resolve_days(args(start_date="2024-05-30", end_date="2024-06-10"), utc("2024-06-01 12:00:00"), lines.append)
+    days = resolve_days(
+        args(start_date="2024-05-30", end_date="2024-06-10"), utc("2024-06-01 12:00:00"), lines.append
+    )
     assert days[-1] == date(2024, 6, 1) and "exporting through 2024-06-01" in lines[0]
 
 
@@ -240,8 +254,11 @@ def write(tmp_path: Path, text: str | bytes) -> Path:
 
 def test_complete_csv_with_repeated_headers_and_next_midnight(tmp_path):
     text = (
-        HEADER + row("2024-05-02 00:00:00", "u1") + row("2024-05-01 12:00:00", "u2", 'a "quoted"\nvalue')
-        + HEADER + row("2024-05-01 00:00:00", "u3")
+        HEADER
+        + row("2024-05-02 00:00:00", "u1")
+        + row("2024-05-01 12:00:00", "u2", 'a "quoted"\nvalue')
+        + HEADER
+        + row("2024-05-01 00:00:00", "u3")
     )
     check = check_csv(write(tmp_path, text), DAY)
     assert (check.rows, check.header_lines, check.next_midnight_rows) == (3, 2, 1)
@@ -293,7 +310,9 @@ def parquet(tmp_path: Path, stamps: list[str]) -> Path:
     con = duckdb.connect()
     other = ", ".join(f"'' as \"{c}\"" for c in EXPORT_COLUMNS[1:])
     values = ", ".join(f"(timestamp '{s}')" for s in stamps)
-    con.execute(f"copy (select t as \"timestamp\", {other} from (values {values}) v(t)) to '{path}' (format parquet)")
+    con.execute(
+        f"copy (select t as \"timestamp\", {other} from (values {values}) v(t)) to '{path}' (format parquet)"
+    )
     return path
 
 
@@ -334,7 +353,7 @@ def test_backoff_is_exponential_with_jitter_and_bounded():
     ],
 )
 def test_retry_after_in_seconds_or_as_an_http_date(header, seconds):
-    now = datetime(2026, 12, 2, 6, 0, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 12, 2, 6, 0, 0, tzinfo=UTC)
     assert parse_retry_after(header, now) == seconds
 
 
@@ -372,7 +391,9 @@ def _raise(error: Exception):
 def test_redactor_scrubs_log_records():
     redactor = Redactor()
     redactor.add("sekrit-token-value")
-    record = logging.LogRecord("httpx", logging.INFO, "f", 1, "GET %s", ("/x?token=sekrit-token-value",), None)
+    record = logging.LogRecord(
+        "httpx", logging.INFO, "f", 1, "GET %s", ("/x?token=sekrit-token-value",), None
+    )
     redactor.filter(record)
     assert record.getMessage() == "GET /x?token=[redacted]"
 

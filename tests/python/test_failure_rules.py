@@ -12,7 +12,16 @@ def test_editing_a_rule_moves_failures_to_its_new_bucket(tmp_path):
     project = copy_project(tmp_path / "project")
     run_cli("land", str(REPO_ROOT / "data" / "sample"), "--db", str(db), check=True)
 
-    run_dbt("build", "--select", "+fct_events", "--indirect-selection", "cautious", db=db, tmp=tmp_path, project_dir=project)
+    run_dbt(
+        "build",
+        "--select",
+        "+fct_events",
+        "--indirect-selection",
+        "cautious",
+        db=db,
+        tmp=tmp_path,
+        project_dir=project,
+    )
     sql = """
         select issue_bucket, failure_class, count(*) from marts.fct_events
         where issue_bucket in ('no model selected', 'transcribe pressed without a model')
@@ -34,5 +43,14 @@ def test_editing_a_rule_moves_failures_to_its_new_bucket(tmp_path):
         writer.writeheader()
         writer.writerows(rules)
 
-    run_dbt("build", "--select", "+fct_events", "--indirect-selection", "cautious", db=db, tmp=tmp_path, project_dir=project)
+    run_dbt(
+        "build",
+        "--select",
+        "+fct_events",
+        "--indirect-selection",
+        "cautious",
+        db=db,
+        tmp=tmp_path,
+        project_dir=project,
+    )
     assert query(db, sql) == [("transcribe pressed without a model", "runtime", moved)]

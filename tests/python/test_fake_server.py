@@ -14,8 +14,8 @@ import httpx
 import jwt
 import pytest
 
-from telemetry.devtools.server import FakeApp, FakeAptabase, Faults
 from telemetry.aptabase.signin import sign_in_token
+from telemetry.devtools.server import FakeApp, FakeAptabase, Faults
 from telemetry.land.loader import EXPORT_COLUMNS
 
 SECRET = "fake-server-test-secret"
@@ -101,8 +101,12 @@ def test_alg_none_token_is_invalid(server):
     def b64(obj: dict) -> str:
         return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
 
-    forged = b64({"alg": "none"}) + "." + b64({"type": "SignIn", "name": "x", "email": EMAIL,
-                                               "exp": time.time() + 600, "iss": "aptabase-sh"}) + "."
+    forged = (
+        b64({"alg": "none"})
+        + "."
+        + b64({"type": "SignIn", "name": "x", "email": EMAIL, "exp": time.time() + 600, "iss": "aptabase-sh"})
+        + "."
+    )
     response = sign_in(server, forged)
     assert response.headers["location"].endswith("/auth?error=invalid")
 
@@ -247,7 +251,9 @@ def test_loads_export_folder(tmp_path: Path):
     (tmp_path / "vibe-release-2024-05-01-again.csv").write_text(
         "\n".join([HEADER, row("2024-05-01 10:00:00", "a")]) + "\n"
     )
-    (tmp_path / "vibe-release-2024-05-02-partial.csv").write_text(HEADER + "\n" + row("2024-05-02 01:00:00", "p")[:20])
+    (tmp_path / "vibe-release-2024-05-02-partial.csv").write_text(
+        HEADER + "\n" + row("2024-05-02 01:00:00", "p")[:20]
+    )
     (tmp_path / "vibe-trimmed.csv").write_text(
         "timestamp,event_name,user_id,app_version,os_name,os_version,string_props,numeric_props\n"
         "2024-05-01 11:00:00,x,t,1,Windows,10,,\n"

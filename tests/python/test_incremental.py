@@ -16,13 +16,20 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import daily_exports, land, query, run_dbt
 
 END = date(2026, 2, 6)
 DAYS = [END - timedelta(days=d) for d in range(5, -1, -1)]  # day 1 .. day 6
-CORE = ["timestamp", "event_name", "user_id", "app_version", "os_name", "os_version",
-        "string_props", "numeric_props"]
+CORE = [
+    "timestamp",
+    "event_name",
+    "user_id",
+    "app_version",
+    "os_name",
+    "os_version",
+    "string_props",
+    "numeric_props",
+]
 INCREMENTAL_TABLES = ["intermediate.int_events_roled", "intermediate.int_failures_classified"]
 BUILD = ("build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test")
 
@@ -71,7 +78,8 @@ def differences(left: Path, right: Path, table: str) -> tuple[int, int, int, int
     with duckdb.connect(str(right), read_only=True) as con:
         con.execute(f"attach '{left}' as other (read_only)")
         columns = [
-            c for (c,) in con.execute(
+            c
+            for (c,) in con.execute(
                 "select column_name from information_schema.columns"
                 " where table_catalog = current_database() and table_schema = ?"
                 " and table_name = ? order by ordinal_position",
@@ -101,9 +109,10 @@ def test_incremental_runs_match_a_full_refresh(tmp_path, exports):
 
     land(db, exports["day4"], exports["day5"])
     run_dbt(*BUILD, db=db, tmp=tmp_path)
-    (full, cutoff, landed_since, newest), = query(
-        db, "select full_rebuild, cutoff_date, earliest_day_landed_since, previous_newest_day"
-            " from intermediate.int_incremental_window",
+    ((full, cutoff, landed_since, newest),) = query(
+        db,
+        "select full_rebuild, cutoff_date, earliest_day_landed_since, previous_newest_day"
+        " from intermediate.int_incremental_window",
     )
     # the lookback (the day before the newest built) or day 4, where fuller copies landed
     assert (full, landed_since) == (False, DAYS[3])
@@ -125,5 +134,6 @@ def test_incremental_runs_match_a_full_refresh(tmp_path, exports):
     report = {table: differences(incremental, db, table) for table in tables}
     mismatched = {t: d for t, d in report.items() if d[2] or d[3] or d[0] != d[1]}
     assert not mismatched, f"incremental != full refresh (rows, rows, only inc, only full): {mismatched}"
-    assert report["marts.fct_events"][0] == query(
-        db, "select count(*) from staging.stg_aptabase__events")[0][0]
+    assert (
+        report["marts.fct_events"][0] == query(db, "select count(*) from staging.stg_aptabase__events")[0][0]
+    )

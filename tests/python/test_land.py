@@ -7,7 +7,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import land, query, run_cli, run_dbt
 
 HEADER16 = (
@@ -18,11 +17,35 @@ HEADER16 = (
 HEADER8 = "timestamp,event_name,user_id,app_version,os_name,os_version,string_props,numeric_props"
 
 
-def row16(ts: str, user: str, name: str, props: str = "", numeric: str = "",
-          os_name: str = "Windows", os_version: str = "10.0.19045", version: str = "3.0.9") -> str:
+def row16(
+    ts: str,
+    user: str,
+    name: str,
+    props: str = "",
+    numeric: str = "",
+    os_name: str = "Windows",
+    os_version: str = "10.0.19045",
+    version: str = "3.0.9",
+) -> str:
     """One CSVWithNames row: every field quoted, quotes doubled."""
-    values = [ts, user, f"sess-{user}", name, props, numeric, os_name, os_version, "en-US",
-              version, "309", "WebView2", "120.0", "DE", "Germany", "Berlin"]
+    values = [
+        ts,
+        user,
+        f"sess-{user}",
+        name,
+        props,
+        numeric,
+        os_name,
+        os_version,
+        "en-US",
+        version,
+        "309",
+        "WebView2",
+        "120.0",
+        "DE",
+        "Germany",
+        "Berlin",
+    ]
     return ",".join('"' + v.replace('"', '""') + '"' for v in values)
 
 
@@ -37,13 +60,16 @@ def raw_count(db: Path) -> int:
 
 
 def test_repeated_header_lines_are_skipped_and_counted(tmp_path, db):
-    f = write(tmp_path / "paged.csv", [
-        HEADER16,
-        row16("2026-02-01 10:00:02", "u1", "app_started"),
-        row16("2026-02-01 10:00:01", "u2", "app_started"),
-        HEADER16,  # the next page of the export
-        row16("2026-02-01 10:00:00", "u3", "app_started"),
-    ])
+    f = write(
+        tmp_path / "paged.csv",
+        [
+            HEADER16,
+            row16("2026-02-01 10:00:02", "u1", "app_started"),
+            row16("2026-02-01 10:00:01", "u2", "app_started"),
+            HEADER16,  # the next page of the export
+            row16("2026-02-01 10:00:00", "u3", "app_started"),
+        ],
+    )
     out = land(db, f)
     assert "5 lines read = 2 header lines + 3 rows landed + 0 rejected" in out
     assert raw_count(db) == 3
@@ -52,10 +78,13 @@ def test_repeated_header_lines_are_skipped_and_counted(tmp_path, db):
 
 
 def test_cut_last_line_is_rejected_and_the_rest_lands(tmp_path, db):
-    good = [HEADER16, row16("2026-02-01 10:00:02", "u1", "app_started"),
-            row16("2026-02-01 10:00:01", "u2", "app_started")]
+    good = [
+        HEADER16,
+        row16("2026-02-01 10:00:02", "u1", "app_started"),
+        row16("2026-02-01 10:00:01", "u2", "app_started"),
+    ]
     cut = row16("2026-02-01 10:00:00", "u3", "transcribe_failed", '{"error_message":"x"}')[:40]
-    f = write(tmp_path / "dropped.csv", good + [cut], trailing_newline=False)
+    f = write(tmp_path / "dropped.csv", [*good, cut], trailing_newline=False)
     out = land(db, f)
     assert "4 lines read = 1 header lines + 2 rows landed + 1 rejected" in out
     rejected = query(db, "select line_number, reason, raw_text from raw.rejected_rows")
@@ -83,7 +112,10 @@ def test_wrong_field_count_and_bad_encoding_are_rejected_with_line_numbers(tmp_p
     rejected = query(db, "select line_number, split_part(reason, ':', 1) from raw.rejected_rows order by 1")
     assert [r[0] for r in rejected] == [3, 4, 6]
     assert rejected[2][1] == "BAD TIMESTAMP"
-    assert query(db, "select list(user_id order by _source_line), list(_source_line order by _source_line) from raw.events") == [(["u1", "u4"], [2, 5])]
+    assert query(
+        db,
+        "select list(user_id order by _source_line), list(_source_line order by _source_line) from raw.events",
+    ) == [(["u1", "u4"], [2, 5])]
 
 
 def test_relanding_the_same_file_changes_nothing(tmp_path, db):
@@ -110,17 +142,23 @@ def test_empty_and_header_only_files(tmp_path, db):
 def test_duplicates_of_landed_events_are_counted(tmp_path, db):
     """An 8-column trimmed copy of rows already landed from the raw export: landed (it is
     provenance) and reported as duplicates; the totals reconcile."""
-    raw = write(tmp_path / "raw.csv", [
-        HEADER16,
-        row16("2026-02-01 10:00:01", "u1", "transcribe_started", '{"source":"home"}'),
-        row16("2026-02-01 10:00:00", "u2", "app_started"),
-    ])
-    trimmed = write(tmp_path / "trimmed.csv", [
-        HEADER8,
-        '2026-02-01 10:00:00,app_started,u2,3.0.9,Windows,10.0.19045,,',
-        '2026-02-01 10:00:01,transcribe_started,u1,3.0.9,Windows,10.0.19045,"{""source"":""home""}",',
-        '2026-02-01 11:00:00,app_started,u9,3.0.9,Windows,10.0.19045,,',
-    ])
+    raw = write(
+        tmp_path / "raw.csv",
+        [
+            HEADER16,
+            row16("2026-02-01 10:00:01", "u1", "transcribe_started", '{"source":"home"}'),
+            row16("2026-02-01 10:00:00", "u2", "app_started"),
+        ],
+    )
+    trimmed = write(
+        tmp_path / "trimmed.csv",
+        [
+            HEADER8,
+            "2026-02-01 10:00:00,app_started,u2,3.0.9,Windows,10.0.19045,,",
+            '2026-02-01 10:00:01,transcribe_started,u1,3.0.9,Windows,10.0.19045,"{""source"":""home""}",',
+            "2026-02-01 11:00:00,app_started,u9,3.0.9,Windows,10.0.19045,,",
+        ],
+    )
     out = land(db, raw, trimmed)
     assert "3 rows landed + 0 rejected; 2 of the landed rows duplicate" in out
     assert "5 rows landed + 0 rejected; 2 duplicates, 3 new events" in out
@@ -130,24 +168,31 @@ def test_duplicates_are_looked_for_in_files_whose_time_range_overlaps(tmp_path, 
     """Each landed file records the time range of its rows; a new file is compared with
     the rows of files whose range overlaps its own (and of files landed before ranges were
     recorded), so its duplicates are counted without reading the rest of raw."""
-    day1 = write(tmp_path / "day1.csv", [
-        HEADER16,
-        row16("2026-02-01 10:00:00", "u1", "app_started"),
-        row16("2026-02-01 23:59:59", "u2", "app_started"),
-    ])
+    day1 = write(
+        tmp_path / "day1.csv",
+        [
+            HEADER16,
+            row16("2026-02-01 10:00:00", "u1", "app_started"),
+            row16("2026-02-01 23:59:59", "u2", "app_started"),
+        ],
+    )
     day3 = write(tmp_path / "day3.csv", [HEADER16, row16("2026-02-03 08:00:00", "u3", "app_started")])
     land(db, day1, day3)
-    assert query(db, "select source_file, first_event_ts, last_event_ts from raw.landed_files"
-                     " order by 1") == [
+    assert query(
+        db, "select source_file, first_event_ts, last_event_ts from raw.landed_files order by 1"
+    ) == [
         (str(day1.resolve()), datetime(2026, 2, 1, 10), datetime(2026, 2, 1, 23, 59, 59)),
         (str(day3.resolve()), datetime(2026, 2, 3, 8), datetime(2026, 2, 3, 8)),
     ]
     # an overlapping export (day 1 evening to day 2) repeats one day-1 row
-    overlap = write(tmp_path / "overlap.csv", [
-        HEADER16,
-        row16("2026-02-01 23:59:59", "u2", "app_started"),
-        row16("2026-02-02 09:00:00", "u4", "app_started"),
-    ])
+    overlap = write(
+        tmp_path / "overlap.csv",
+        [
+            HEADER16,
+            row16("2026-02-01 23:59:59", "u2", "app_started"),
+            row16("2026-02-02 09:00:00", "u4", "app_started"),
+        ],
+    )
     assert "2 rows landed + 0 rejected; 1 of the landed rows duplicate" in land(db, overlap)
 
     # a warehouse landed before ranges were recorded: the columns are added, its files'
@@ -155,11 +200,14 @@ def test_duplicates_are_looked_for_in_files_whose_time_range_overlaps(tmp_path, 
     with duckdb.connect(str(db)) as con:
         con.execute("alter table raw.landed_files drop column first_event_ts")
         con.execute("alter table raw.landed_files drop column last_event_ts")
-    again = write(tmp_path / "again.csv", [
-        HEADER16,
-        row16("2026-02-03 08:00:00", "u3", "app_started"),
-        row16("2026-02-03 09:00:00", "u5", "app_started"),
-    ])
+    again = write(
+        tmp_path / "again.csv",
+        [
+            HEADER16,
+            row16("2026-02-03 08:00:00", "u3", "app_started"),
+            row16("2026-02-03 09:00:00", "u5", "app_started"),
+        ],
+    )
     assert "2 rows landed + 0 rejected; 1 of the landed rows duplicate" in land(db, again)
     assert query(db, "select count(*), count(first_event_ts) from raw.landed_files") == [(4, 1)]
 
@@ -216,7 +264,9 @@ def test_folders_globs_and_parquet(tmp_path, db):
     out = land(db, str(folder / "*.csv"), folder / "b.parquet")
     assert "total: 2 files" in out
     assert query(db, 'select "timestamp", _source_line from raw.events order by 1') == [
-        ("2026-02-01 10:00:00", 2), ("2026-02-02 10:00:00", 1)]
+        ("2026-02-01 10:00:00", 2),
+        ("2026-02-02 10:00:00", 1),
+    ]
     out = land(db, folder)  # the folder again: both already landed
     assert out.count("skipped") == 2
 
@@ -225,27 +275,44 @@ def test_staging_holds_each_event_once_with_props_repaired(tmp_path, db):
     """Midnight row in two day exports, an 8-column copy, `\\'` props and `\\u00e9` escapes:
     staging has each event once, the fullest copy wins, and the message is decoded."""
     msg = "Path is not a file: \\'C:\\\\Users\\\\Jos\\u00e9\\\\Videos\\'"
-    day1 = write(tmp_path / "vibe-release-2026-02-01.csv", [
-        HEADER16,
-        row16("2026-02-02 00:00:00", "u1", "app_started"),  # midnight: in both days
-        row16("2026-02-01 10:00:00", "u2", "transcribe_failed",
-              '{"error_message":"' + msg + '","source":"home"}'),
-    ])
-    day2 = write(tmp_path / "vibe-release-2026-02-02.csv", [
-        HEADER16,
-        row16("2026-02-02 09:00:00", "u3", "app_started"),
-        row16("2026-02-02 00:00:00", "u1", "app_started"),
-    ])
-    trimmed = write(tmp_path / "trimmed.csv", [
-        HEADER8,
-        '2026-02-01 10:00:00,transcribe_failed,u2,3.0.9,Windows,10.0.19045,"{""error_message"":""'
-        + msg.replace('"', '""') + '"",""source"":""home""}",',
-    ])
+    day1 = write(
+        tmp_path / "vibe-release-2026-02-01.csv",
+        [
+            HEADER16,
+            row16("2026-02-02 00:00:00", "u1", "app_started"),  # midnight: in both days
+            row16(
+                "2026-02-01 10:00:00",
+                "u2",
+                "transcribe_failed",
+                '{"error_message":"' + msg + '","source":"home"}',
+            ),
+        ],
+    )
+    day2 = write(
+        tmp_path / "vibe-release-2026-02-02.csv",
+        [
+            HEADER16,
+            row16("2026-02-02 09:00:00", "u3", "app_started"),
+            row16("2026-02-02 00:00:00", "u1", "app_started"),
+        ],
+    )
+    trimmed = write(
+        tmp_path / "trimmed.csv",
+        [
+            HEADER8,
+            '2026-02-01 10:00:00,transcribe_failed,u2,3.0.9,Windows,10.0.19045,"{""error_message"":""'
+            + msg.replace('"', '""')
+            + '"",""source"":""home""}",',
+        ],
+    )
     land(db, trimmed, day1, day2)
     run_dbt("run", "--select", "stg_aptabase__events", db=db, tmp=tmp_path)
-    rows = query(db, """
+    rows = query(
+        db,
+        """
         select user_id, session_id, copies_landed, error_message, props_parse_failed
-        from staging.stg_aptabase__events order by user_id""")
+        from staging.stg_aptabase__events order by user_id""",
+    )
     assert len(rows) == 3
     assert rows[0][:3] == ("u1", "sess-u1", 2)
     # the 16-column copy (with session_id) won over the 8-column one
@@ -258,10 +325,16 @@ def test_windows_line_endings(tmp_path, db):
     """pandas on Windows writes `\\r\\n`: the values must not keep the `\\r`."""
     f = tmp_path / "windows.csv"
     f.write_bytes(
-        (HEADER8 + "\r\n" + "2026-02-01 10:00:00,app_started,u1,3.0.9,Windows,10,,\r\n"
-         + '2026-02-01 10:00:01,app_started,u2,3.0.9,Windows,10,"{""a"":""b""}",\r\n').encode()
+        (
+            HEADER8
+            + "\r\n"
+            + "2026-02-01 10:00:00,app_started,u1,3.0.9,Windows,10,,\r\n"
+            + '2026-02-01 10:00:01,app_started,u2,3.0.9,Windows,10,"{""a"":""b""}",\r\n'
+        ).encode()
     )
     out = land(db, f)
     assert "3 lines read = 1 header lines + 2 rows landed + 0 rejected" in out
     assert query(db, "select user_id, os_version, string_props from raw.events order by 1") == [
-        ("u1", "10", None), ("u2", "10", '{"a":"b"}')]
+        ("u1", "10", None),
+        ("u2", "10", '{"a":"b"}'),
+    ]

@@ -15,8 +15,8 @@ import subprocess
 from datetime import date
 
 import duckdb
-
 from conftest import REPO_ROOT, daily_exports, query, run_cli, run_dbt
+
 from telemetry.paths import dbt_command
 
 NAME = "abe"
@@ -41,20 +41,36 @@ def test_privacy_test_finds_a_leak_and_ignores_ids(tmp_path):
     run_dbt("build", db=db, tmp=tmp_path)  # raises when any test, the privacy one too, fails
     # the premise: ids in the marts contain the name by chance, the message was redacted
     assert query(db, f"select count(*) from marts.fct_events where event_id like '%{NAME}%'")[0][0] > 0
-    assert query(db, "select error_message_redacted from marts.fct_events"
-                     " where user_id = 'u-home-1'") == [("Audio file not found: <path>",)]
+    assert query(db, "select error_message_redacted from marts.fct_events where user_id = 'u-home-1'") == [
+        ("Audio file not found: <path>",)
+    ]
 
     with duckdb.connect(str(db)) as con:
         con.execute(
             "update marts.fct_events set error_message_redacted = 'cannot open /home/abe/x'"
             " where user_id = 'u-home-1'"
         )
-    env = {**os.environ, "TELEMETRY_DB": str(db), "DBT_TARGET_PATH": str(tmp_path / "target"),
-           "DBT_LOG_PATH": str(tmp_path / "logs")}
+    env = {
+        **os.environ,
+        "TELEMETRY_DB": str(db),
+        "DBT_TARGET_PATH": str(tmp_path / "target"),
+        "DBT_LOG_PATH": str(tmp_path / "logs"),
+    }
     result = subprocess.run(
-        [*dbt_command(), "test", "--select", "marts_hold_no_personal_data",
-         "--project-dir", str(REPO_ROOT), "--profiles-dir", str(REPO_ROOT)],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True,
+        [
+            *dbt_command(),
+            "test",
+            "--select",
+            "marts_hold_no_personal_data",
+            "--project-dir",
+            str(REPO_ROOT),
+            "--profiles-dir",
+            str(REPO_ROOT),
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode != 0
     results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]

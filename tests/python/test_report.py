@@ -262,9 +262,7 @@ def fixture_report(warehouse: Path, report_env: dict[str, str]) -> tuple[str, st
     after = hashlib.sha256(warehouse.read_bytes()).hexdigest()
     report_db = Path(report_env["DBT_TARGET_PATH"]) / "report" / "report.duckdb"
     with duckdb.connect(str(report_db), read_only=True) as con:
-        summary = con.execute(
-            "select events, active_users from marts.kpi_reliability_summary"
-        ).fetchall()
+        summary = con.execute("select events, active_users from marts.kpi_reliability_summary").fetchall()
     with duckdb.connect(str(warehouse), read_only=True) as con:
         schemas = con.execute("select distinct schema_name from duckdb_tables()").fetchall()
     return result.stdout, result.stderr, before, after, [summary, schemas]
@@ -294,9 +292,10 @@ def test_headline_rates_separate_raw_from_runtime(fixture_report):
         "25.0%",
         "8 / 32",
     ]
-    assert table_row(rates, "Runtime error rate (failures not of class user_input / all events)")[
-        1:
-    ] == ["12.5%", "4 / 32"]
+    assert table_row(rates, "Runtime error rate (failures not of class user_input / all events)")[1:] == [
+        "12.5%",
+        "4 / 32",
+    ]
     assert table_row(rates, "Workflow failure rate (`transcribe` failures / starts)")[1:] == [
         "58.3%",
         "7 / 12",
@@ -351,9 +350,7 @@ def test_breakdowns_with_wilson_intervals_and_small_sample_flags(fixture_report)
     # Linux: U3 U7 = 2 starts (< 3): small sample, 2 failures of 2.
     assert table_row(family, "Linux")[6:] == ["2", "2", ci_text(2, 2), "small"]
     # Riskiest first: Linux's lower bound (34.2%) > macOS (30.1%) > Windows (9.7%).
-    order = [line.split("|")[1].strip() for line in family.splitlines() if line.startswith("| ")][
-        2:
-    ]
+    order = [line.split("|")[1].strip() for line in family.splitlines() if line.startswith("| ")][2:]
     assert order == ["Linux", "macOS", "Windows"]
     os_name = breakdowns.split("### By OS name")[1].split("### By OS version")[0]
     assert table_row(os_name, "Ubuntu")[1] == "7"
@@ -417,9 +414,7 @@ def test_fix_suggestions_come_last_ordered_by_users_outside_user_input(fixture_r
     md = fixture_report[0]
     assert md.rstrip().split("\n## ")[-1].startswith("Prioritized fix suggestions")
     fixes = section(md, "Prioritized fix suggestions")
-    items = re.findall(
-        r"^(\d+)\. \*\*(.+?)\*\* \((\w+)\): would spare (\d+) affected users?", fixes, re.M
-    )
+    items = re.findall(r"^(\d+)\. \*\*(.+?)\*\* \((\w+)\): would spare (\d+) affected users?", fixes, re.M)
     assert items == [
         ("1", "sona connection failed", "runtime", "3"),
         ("2", "sona spawn: libstdc++ too old (GLIBCXX)", "environment", "1"),
@@ -481,9 +476,7 @@ def test_dbt_failure_is_one_line_naming_the_failing_node(workdir, report_env):
     con.close()
     result = run_report(report_env, "--db", str(db))
     assert result.returncode == 1
-    errors = [
-        line for line in result.stderr.splitlines() if line.startswith("telemetry report: error:")
-    ]
+    errors = [line for line in result.stderr.splitlines() if line.startswith("telemetry report: error:")]
     assert len(errors) == 1, result.stderr
     assert "dbt build failed in test source_not_null_aptabase_events_timestamp" in errors[0]
     assert "Got 1 result" in errors[0]
@@ -666,17 +659,13 @@ def test_sample_report_meets_the_seed_checklist(sample_report):
 
     md, data = sample_report
     missing = {
-        item: needles
-        for item, needles in CHECKLIST.items()
-        if not all(needle in md for needle in needles)
+        item: needles for item, needles in CHECKLIST.items() if not all(needle in md for needle in needles)
     }
     assert not missing, f"checklist items missing: {missing}"
     sections = re.findall(r"^## (.+)$", md, re.M)
     assert sections[0] == "Scope"
     assert sections[-1] == "Prioritized fix suggestions"
-    assert re.search(
-        r"\*\*Time range \(UTC\):\*\* \d{4}-\d\d-\d\d \d\d:\d\d:\d\d → .* \(48 hours\)", md
-    )
+    assert re.search(r"\*\*Time range \(UTC\):\*\* \d{4}-\d\d-\d\d \d\d:\d\d:\d\d → .* \(48 hours\)", md)
     assert re.search(r"^1\. \*\*.+\*\* \((runtime|environment|upstream|unclassified)\)", md, re.M)
     assert render(data, "md") == md  # the rows below are the ones this report shows
 

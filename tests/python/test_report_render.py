@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from telemetry.cli.report import parse_app_versions, parse_window_end
 from telemetry.errors import UserError
 from telemetry.report import render
 from telemetry.report.build import ReportScope, _failure_text, _node_line, report_paths
 from telemetry.report.charts import daily_chart, os_chart, pareto_chart, release_chart
 from telemetry.report.data import ANALYSES, ReportData
-from telemetry.cli.report import parse_app_versions, parse_window_end
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 START, END = datetime(2026, 2, 14, 0, 0, 0), datetime(2026, 2, 15, 23, 59, 59)
@@ -156,9 +156,7 @@ def data_with_events() -> ReportData:
 
 def empty_data() -> ReportData:
     rows: dict[str, list[dict]] = {name: [] for name in ANALYSES}
-    rows["report_scope"] = [
-        scope_row(0, window_events=0, version_filter="all", has_version_filter=False)
-    ]
+    rows["report_scope"] = [scope_row(0, window_events=0, version_filter="all", has_version_filter=False)]
     rows["report_summary"] = [{"events": 0, "active_users": 0, "failure_events": 0}]
     return ReportData(scope=ReportScope(window_hours=48), rows=rows)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import itertools
 import json
 import re
 from collections import Counter
@@ -15,7 +16,6 @@ import duckdb
 import pytest
 
 from telemetry.devtools import sample
-from telemetry.errors import UserError
 from telemetry.devtools.sample import (
     CORE_COLUMNS,
     EXPORT_COLUMNS,
@@ -25,6 +25,7 @@ from telemetry.devtools.sample import (
     generate_sample,
     truncate_prop,
 )
+from telemetry.errors import UserError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = REPO_ROOT / "data" / "sample"
@@ -69,7 +70,7 @@ def core_key(record: dict[str, str | None]) -> tuple[str | None, ...]:
 
 def keys_from_csv(path: Path) -> list[tuple[str | None, ...]]:
     header, data = read_csv_rows(path)
-    return [core_key(dict(zip(header, row))) for row in data]
+    return [core_key(dict(zip(header, row, strict=False))) for row in data]
 
 
 def keys_from_parquet(path: Path) -> list[tuple[str | None, ...]]:
@@ -82,7 +83,7 @@ def keys_from_parquet(path: Path) -> list[tuple[str | None, ...]]:
         con.close()
     keys = []
     for row in rows:
-        record = dict(zip(names, row))
+        record = dict(zip(names, row, strict=False))
         ts = record["timestamp"]
         record["timestamp"] = ts.strftime("%Y-%m-%d %H:%M:%S") if isinstance(ts, datetime) else ts
         keys.append(core_key(record))
@@ -98,7 +99,7 @@ def all_daily_rows(out: Path, manifest: dict) -> list[dict[str, str]]:
     rows = []
     for f in files_of(manifest, "daily_csv"):
         header, data = read_csv_rows(out / f["name"])
-        rows.extend(dict(zip(header, r)) for r in data)
+        rows.extend(dict(zip(header, r, strict=False)) for r in data)
     return rows
 
 
@@ -111,13 +112,13 @@ def test_dotnet_encoder_escapes_like_system_text_json() -> None:
     assert dotnet_json_string("O'Brien") == '"O\\u0027Brien"'
     assert dotnet_json_string("<a&b+c>`") == '"\\u003Ca\\u0026b\\u002Bc\\u003E\\u0060"'
     assert dotnet_json_string("C:\\Users\n") == '"C:\\\\Users\\n"'
-    assert dotnet_json_string("\U0001F3B5") == '"\\uD83C\\uDFB5"'  # surrogate pair
+    assert dotnet_json_string("\U0001f3b5") == '"\\uD83C\\uDFB5"'  # surrogate pair
     assert dotnet_json_string("田中") == '"\\u7530\\u4E2D"'
     assert dotnet_json_string("plain text 1.0") == '"plain text 1.0"'
 
 
 def test_string_props_sorted_truncated_and_quote_quirk() -> None:
-    text = encode_string_props({"vibe_commit": "abc", "error_message": "can't open \"x\""})
+    text = encode_string_props({"vibe_commit": "abc", "error_message": 'can\'t open "x"'})
     assert text == '{"error_message":"can\\\'t open \\\'x\\\'","vibe_commit":"abc"}'
     assert "u0022" not in text and "u0027" not in text
     assert repaired_props(text) == {"error_message": "can't open 'x'", "vibe_commit": "abc"}
@@ -198,7 +199,7 @@ def test_midnight_events_are_in_two_daily_files(out: Path, manifest: dict) -> No
     daily = files_of(manifest, "daily_csv")
     keys = {f["covers"]: set(keys_from_csv(out / f["name"])) for f in daily}
     days = [f["covers"] for f in daily]
-    for before, day in zip(days, days[1:]):
+    for before, day in itertools.pairwise(days):
         midnight = {k for k in keys[day] if k[0] == f"{day} 00:00:00"}
         assert midnight, f"no event stamped exactly {day} 00:00:00"
         assert midnight <= keys[before], f"{day} midnight events missing from {before}'s file"
@@ -218,9 +219,7 @@ def test_partial_download_is_cut_mid_line(out: Path, manifest: dict) -> None:
     assert not partial.endswith(b"\n")
     last_line = partial.rsplit(b"\n", 1)[1]
     assert last_line.startswith(b'"') and len(last_line) > 10  # a row's beginning, cut
-    full_line = next(
-        line for line in full.split(b"\n") if line.startswith(last_line)
-    )
+    full_line = next(line for line in full.split(b"\n") if line.startswith(last_line))
     assert len(full_line) > len(last_line)
     header, rows = read_csv_rows(out / f["name"])
     assert len(header) == 16 and len(rows) == f["rows"]
@@ -249,7 +248,7 @@ def test_trimmed_file_has_the_8_core_columns_minimally_quoted(out: Path, manifes
     daily = set()
     for d in files_of(manifest, "daily_csv"):
         daily.update(keys_from_csv(out / d["name"]))
-    assert {core_key(dict(zip(header, r))) for r in rows} <= daily
+    assert {core_key(dict(zip(header, r, strict=False))) for r in rows} <= daily
 
 
 def test_parquet_export_has_the_16_columns_of_one_day(out: Path, manifest: dict) -> None:
@@ -258,9 +257,7 @@ def test_parquet_export_has_the_16_columns_of_one_day(out: Path, manifest: dict)
     assert f["covers"] != partial_day
     con = duckdb.connect()
     try:
-        described = con.execute(
-            "describe select * from read_parquet(?)", [str(out / f["name"])]
-        ).fetchall()
+        described = con.execute("describe select * from read_parquet(?)", [str(out / f["name"])]).fetchall()
     finally:
         con.close()
     assert [d[0] for d in described] == list(EXPORT_COLUMNS)
@@ -283,9 +280,7 @@ def test_manifest_lists_every_file_with_its_checksum(out: Path, manifest: dict) 
     assert manifest["seed"] == 42
     assert manifest["window"]["start_date"] == "2026-02-09"
     assert manifest["window"]["end_date"] == "2026-02-15"
-    assert {f["kind"] for f in manifest["files"]} == {
-        "daily_csv", "trimmed_csv", "partial_csv", "parquet"
-    }
+    assert {f["kind"] for f in manifest["files"]} == {"daily_csv", "trimmed_csv", "partial_csv", "parquet"}
 
 
 # --------------------------------------------------------------------------- props
@@ -321,10 +316,7 @@ def test_string_props_carry_the_export_quirks(out: Path, manifest: dict) -> None
 
 
 def test_a_long_message_is_cut_to_180_characters(out: Path, manifest: dict) -> None:
-    messages = [
-        repaired_props(r["string_props"]).get("error_message")
-        for r in all_daily_rows(out, manifest)
-    ]
+    messages = [repaired_props(r["string_props"]).get("error_message") for r in all_daily_rows(out, manifest)]
     cut = [m for m in messages if m and m.endswith("...") and len(m) == 180]
     assert cut
     assert any("GLIBCXX_3.4.32" in m for m in cut)
@@ -382,8 +374,10 @@ def test_vibe_ids_versions_and_platforms(out: Path, manifest: dict) -> None:
     assert share(last_day) > share(first_day)  # the new release is adopted over the days
     platforms = {(r["os_name"], r["os_version"], r["engine_name"]) for r in rows}
     for expected in [
-        ("Windows", "10.0.19045", "WebView2"), ("macOS", "13.6", "WebKit"),
-        ("Ubuntu", "22.04", "WebKitGTK"), ("Arch Linux", "", "WebKitGTK"),
+        ("Windows", "10.0.19045", "WebView2"),
+        ("macOS", "13.6", "WebKit"),
+        ("Ubuntu", "22.04", "WebKitGTK"),
+        ("Arch Linux", "", "WebKitGTK"),
     ]:
         assert expected in platforms
     engine_of = {"Windows": "WebView2", "macOS": "WebKit"}
@@ -391,8 +385,14 @@ def test_vibe_ids_versions_and_platforms(out: Path, manifest: dict) -> None:
     assert all(r["locale"] and r["app_build_number"] for r in rows)
     names = {r["event_name"] for r in rows}
     assert {
-        "app_started", "cli_started", "transcribe_started", "transcribe_succeeded",
-        "transcribe_failed", "handoff_transcribe", "sona_spawn_failed", "avx2_not_supported",
+        "app_started",
+        "cli_started",
+        "transcribe_started",
+        "transcribe_succeeded",
+        "transcribe_failed",
+        "handoff_transcribe",
+        "sona_spawn_failed",
+        "avx2_not_supported",
     } <= names
 
 
@@ -439,9 +439,15 @@ def test_manifest_unique_counts_match_the_files(out: Path, manifest: dict) -> No
     handoff_failed = sum(
         1 for k in unique if k[1] == "handoff_transcribe" and '"success":"false"' in (k[6] or "")
     )
-    assert truth["failure_events"] == sum(truth["failures_by_family"].values()) == (
-        by_name["transcribe_failed"] + by_name["sona_spawn_failed"]
-        + by_name["avx2_not_supported"] + handoff_failed
+    assert (
+        truth["failure_events"]
+        == sum(truth["failures_by_family"].values())
+        == (
+            by_name["transcribe_failed"]
+            + by_name["sona_spawn_failed"]
+            + by_name["avx2_not_supported"]
+            + handoff_failed
+        )
     )
 
 
@@ -478,10 +484,23 @@ def test_cli_sample(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from telemetry.cli import main
 
     target = tmp_path / "s"
-    code = main([
-        "sample", "--out", str(target), "--days", "2", "--end-date", "2026-03-01",
-        "--seed", "5", "--users-per-day", "20", "--page-size", "30",
-    ])
+    code = main(
+        [
+            "sample",
+            "--out",
+            str(target),
+            "--days",
+            "2",
+            "--end-date",
+            "2026-03-01",
+            "--seed",
+            "5",
+            "--users-per-day",
+            "20",
+            "--page-size",
+            "30",
+        ]
+    )
     assert code == 0
     printed = capsys.readouterr().out
     assert "unique events" in printed and str(target) in printed

@@ -25,14 +25,19 @@ def test_sample_lands_once_and_stages_exactly_the_unique_events(tmp_path):
     assert lines == headers + landed + rejected
     assert landed - duplicates == new == truth["unique_events"]
     assert rejected == 1  # the cut last line of the partial download
-    (reason, text), = query(db, "select reason, raw_text from raw.rejected_rows")
+    ((reason, text),) = query(db, "select reason, raw_text from raw.rejected_rows")
     assert "quote" in reason.lower() and not text.endswith("\n")
 
     run_dbt("run", "--select", "stg_aptabase__events", db=db, tmp=tmp_path)
     assert query(db, "select count(*) from staging.stg_aptabase__events")[0][0] == truth["unique_events"]
-    by_day = dict(query(db, """
+    by_day = dict(
+        query(
+            db,
+            """
         select strftime(event_date, '%Y-%m-%d'), count(*)
-        from staging.stg_aptabase__events group by 1"""))
+        from staging.stg_aptabase__events group by 1""",
+        )
+    )
     assert by_day == truth["unique_events_by_day"]
     by_name = dict(query(db, "select event_name, count(*) from staging.stg_aptabase__events group by 1"))
     assert by_name == truth["unique_events_by_event_name"]

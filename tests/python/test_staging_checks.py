@@ -18,8 +18,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import REPO_ROOT, daily_exports, land, query, run_dbt
+
 from telemetry.paths import dbt_command
 
 END = date(2026, 2, 4)
@@ -51,11 +51,18 @@ def exports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def dbt_may_fail(*args: str, db: Path, tmp: Path) -> tuple[int, dict[str, str]]:
     """Run dbt; return its exit code and each test's status by name prefix."""
-    env = {"TELEMETRY_DB": str(db), "DBT_TARGET_PATH": str(tmp / "target"),
-           "DBT_LOG_PATH": str(tmp / "logs"), "TELEMETRY_TEMP_DIR": str(tmp / "spill")}
+    env = {
+        "TELEMETRY_DB": str(db),
+        "DBT_TARGET_PATH": str(tmp / "target"),
+        "DBT_LOG_PATH": str(tmp / "logs"),
+        "TELEMETRY_TEMP_DIR": str(tmp / "spill"),
+    }
     result = subprocess.run(
         [*dbt_command(), *args, "--project-dir", str(REPO_ROOT), "--profiles-dir", str(REPO_ROOT)],
-        cwd=REPO_ROOT, env={**os.environ, **env}, capture_output=True, text=True,
+        cwd=REPO_ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
     )
     results = json.loads((tmp / "target" / "run_results.json").read_text())["results"]
     statuses = {r["unique_id"].split(".")[2]: r["status"] for r in results}
