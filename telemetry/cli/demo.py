@@ -1,133 +1,36 @@
-"""`telemetry demo`: the whole job on the bundled sample, with no credentials.
-
-1. start the local Aptabase-compatible server on `data/sample/` (with a 429 and a cut
-   download injected, so the extractor's retries show);
-2. export every day of the sample with the real extractor and land the files;
-3. `dbt build` the warehouse (staging, intermediate, marts and every test);
-4. print the reliability report (and write the HTML one).
-"""
+"""`telemetry demo`: export -> land -> dbt build -> report on the bundled sample."""
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import subprocess
-import sys
-from datetime import date, timedelta
 from pathlib import Path
 
-from telemetry.errors import UserError
-from telemetry.paths import REPO_ROOT, SAMPLE_DIR, dbt_command, default_db_path
+import click
+
+from telemetry.cli.options import FILE, FOLDER, db_option, resolve_db
+from telemetry.devtools.demo import run_demo
+from telemetry.paths import REPO_ROOT
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "demo",
-        help="run export -> land -> dbt build -> report on the bundled sample (no credentials)",
-        description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "--db",
-        type=Path,
-        default=None,
-        help="DuckDB file (default: $TELEMETRY_DB or warehouse.duckdb in the repo root)",
-    )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=REPO_ROOT / "data" / "exports" / "demo",
-        help="where the exported files go (default: data/exports/demo)",
-    )
-    parser.add_argument(
-        "--html",
-        type=Path,
-        default=REPO_ROOT / "reports" / "demo.html",
-        help="where the HTML report goes (default: reports/demo.html)",
-    )
-    parser.set_defaults(func=run)
-
-
-def _step(message: str) -> None:
-    print(f"\n== {message}", file=sys.stderr, flush=True)
-
-
-def sample_days() -> tuple[date, date]:
-    """First day and exclusive end day of the bundled sample (from its manifest)."""
-    manifest = SAMPLE_DIR / "manifest.json"
-    if not manifest.exists():
-        raise UserError(f"the bundled sample is missing ({manifest}); run `telemetry sample`")
-    window = json.loads(manifest.read_text())["window"]
-    start = date.fromisoformat(str(window["start"])[:10])
-    end = date.fromisoformat(str(window.get("end_exclusive") or window["end"])[:10])
-    if end <= start:
-        end = start + timedelta(days=1)
-    return start, end
-
-
-def run(args: argparse.Namespace) -> int:
-    from telemetry.aptabase.export import utc_now
-    from telemetry.cli import build_parser
-    from telemetry.cli.export import execute as export
-    from telemetry.devtools.server import DEMO_EMAIL, DEMO_SECRET, FakeAptabase, Faults
-
-    db_path = args.db.expanduser().resolve() if args.db else default_db_path()
-    start, end = sample_days()
-
-    _step(f"1/4 local Aptabase server on the bundled sample ({start} .. {end - timedelta(days=1)})")
-    faults = Faults(too_many=1, cuts=1, cut_after=20_000)
-    with FakeAptabase(data_dirs=[SAMPLE_DIR], faults=faults) as server:
-        app = server.apps[0]
-        print(
-            f"serving {server.store.count()} events of app {app.name} ({app.app_key}) at {server.url}",
-            file=sys.stderr,
-        )
-        _step("2/4 export every day with the extractor, then land the files")
-        environ = {
-            "BASE_URL": server.url,
-            "AUTH_SECRET": DEMO_SECRET,
-            "AUTH_NAME": "Demo",
-            "AUTH_EMAIL": DEMO_EMAIL,
-            "APP_KEY": app.app_key,
-            "APTABASE_REGION": server.region,
-        }
-        export_args = build_parser().parse_args(
-            [
-                "export",
-                "--start-date",
-                start.isoformat(),
-                "--end-date",
-                end.isoformat(),
-                "--out",
-                str(args.out),
-                "--land",
-                "--db",
-                str(db_path),
-                "--backoff",
-                "0.2",
-            ]
-        )
-        export(export_args, environ=environ, cwd=REPO_ROOT, now=utc_now(), stdout=sys.stderr)
-
-    _step("3/4 dbt build (staging, intermediate, marts, tests)")
-    build = subprocess.run(
-        [*dbt_command(), "build", "--project-dir", str(REPO_ROOT), "--profiles-dir", str(REPO_ROOT)],
-        cwd=REPO_ROOT,
-        env={**os.environ, "TELEMETRY_DB": str(db_path)},
-        stdout=sys.stderr,
-        stderr=sys.stderr,
-    )
-    if build.returncode != 0:
-        raise UserError("dbt build failed (see its output above)")
-
-    _step("4/4 the reliability report (last 48 hours of the sample, top 2 versions)")
-    from telemetry.cli import main as telemetry
-
-    args.html.parent.mkdir(parents=True, exist_ok=True)
-    common = ["--db", str(db_path), "--window-hours", "48", "--top-app-versions", "2"]
-    code = telemetry(["report", *common, "--format", "html", "--out", str(args.html)])
-    if code:
-        return code
-    print(f"HTML report: {args.html}", file=sys.stderr)
-    return telemetry(["report", *common])
+@click.command(
+    "demo", short_help="run export -> land -> dbt build -> report on the bundled sample (no credentials)"
+)
+@db_option()
+@click.option(
+    "--out",
+    type=FOLDER,
+    default=REPO_ROOT / "data" / "exports" / "demo",
+    help="where the exported files go (default: data/exports/demo)",
+)
+@click.option(
+    "--html",
+    type=FILE,
+    default=REPO_ROOT / "reports" / "demo.html",
+    help="where the HTML report goes (default: reports/demo.html)",
+)
+def command(db: Path | None, out: Path, html: Path) -> int:
+    """The whole job on the bundled sample, with no credentials: a local Aptabase-compatible
+    server on data/sample (a 429 and a cut download injected, so the extractor's retries
+    show) -> export every day with the real extractor and land the files -> dbt build
+    (staging, intermediate, marts and every test) -> the reliability report (Markdown to
+    stdout, HTML to --html)."""
+    return run_demo(resolve_db(db), out, html)

@@ -3,14 +3,16 @@ day, resumable and fault-tolerant; optionally land them (`--land`)."""
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TextIO
+from types import SimpleNamespace
+from typing import Any, TextIO
+
+import click
 
 from telemetry.aptabase.client import BUILD_MODES, FORMATS, AptabaseClient, Settings
 from telemetry.aptabase.export import (
@@ -21,6 +23,7 @@ from telemetry.aptabase.export import (
     utc_now,
 )
 from telemetry.aptabase.retry import RetryPolicy
+from telemetry.cli.options import FOLDER, db_option
 from telemetry.config import merged_config
 from telemetry.errors import UserError
 from telemetry.paths import REPO_ROOT, default_db_path
@@ -29,63 +32,42 @@ from telemetry.progress import Progress
 DEFAULT_OUT = REPO_ROOT / "data" / "exports"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "export",
-        help="download UTC days from an Aptabase server, one complete file per day",
-        description=(
-            "Sign in to Aptabase (BASE_URL, AUTH_SECRET, AUTH_NAME, AUTH_EMAIL, APP_KEY, "
-            "APTABASE_REGION from the environment or .env in the current directory) and "
-            "download one file per UTC day, {app}-{build_mode}-{YYYY-MM-DD}.{csv|parquet}, "
-            "where app is the app's name in lower-case letters and digits (as Aptabase names "
-            "its downloads). A file appears only once its download is complete; days already "
-            "complete are skipped on a re-run, except today and yesterday (UTC)."
-        ),
-    )
-    window = parser.add_argument_group("window (UTC)")
-    window.add_argument("--start-date", metavar="YYYY-MM-DD", help="first day (inclusive)")
-    window.add_argument("--end-date", metavar="YYYY-MM-DD", help="end day (exclusive)")
-    window.add_argument(
-        "--last-hours", type=int, metavar="N", help="the UTC days overlapping the last N hours"
-    )
-    parser.add_argument("--format", choices=FORMATS, default="csv", help="default: csv")
-    parser.add_argument("--build-mode", choices=BUILD_MODES, default="release", help="default: release")
-    parser.add_argument("--app-key", help="the app to export (default: $APP_KEY)")
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="folder for the files (default: data/exports/ in the repo root)",
-    )
-    parser.add_argument("--land", action="store_true", help="land the exported days into DuckDB afterwards")
-    parser.add_argument(
-        "--db",
-        type=Path,
-        default=None,
-        help="DuckDB file for --land (default: $TELEMETRY_DB or warehouse.duckdb in the repo root)",
-    )
-    tuning = parser.add_argument_group("retries")
-    tuning.add_argument("--max-attempts", type=int, default=5, help="per day (default: 5)")
-    tuning.add_argument(
-        "--timeout", type=float, default=60.0, help="seconds to wait for the server (default: 60)"
-    )
-    tuning.add_argument(
-        "--backoff",
-        type=float,
-        default=1.0,
-        metavar="SECONDS",
-        help="first retry delay; doubles per attempt, with jitter (default: 1)",
-    )
-    parser.set_defaults(func=run)
+@click.command("export", short_help="download UTC days from an Aptabase server, one complete file per day")
+@click.option("--start-date", metavar="YYYY-MM-DD", help="first UTC day (inclusive)")
+@click.option("--end-date", metavar="YYYY-MM-DD", help="end UTC day (exclusive)")
+@click.option("--last-hours", type=int, metavar="N", help="the UTC days overlapping the last N hours")
+@click.option("--format", type=click.Choice(FORMATS), default="csv", show_default=True)
+@click.option("--build-mode", type=click.Choice(BUILD_MODES), default="release", show_default=True)
+@click.option("--app-key", help="the app to export (default: $APP_KEY)")
+@click.option("--out", type=FOLDER, default=None, help="folder for the files (default: data/exports/)")
+@click.option("--land", is_flag=True, help="land the exported days into DuckDB afterwards")
+@db_option("DuckDB file for --land")
+@click.option("--max-attempts", type=int, default=5, show_default=True, help="per request")
+@click.option("--timeout", type=float, default=60.0, show_default=True, help="seconds to wait")
+@click.option(
+    "--backoff",
+    type=float,
+    default=1.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="first retry delay; doubles per attempt, with jitter",
+)
+def command(**options: Any) -> int:
+    """Sign in to Aptabase (BASE_URL, AUTH_SECRET, AUTH_NAME, AUTH_EMAIL, APP_KEY,
+    APTABASE_REGION from the environment or .env in the current directory) and download
+    one file per UTC day, {app}-{build_mode}-{YYYY-MM-DD}.{csv|parquet}, where app is the
+    app's name in lower-case letters and digits (as Aptabase names its downloads). A file
+    appears only once its download is complete; days already complete are skipped on a
+    re-run, except today and yesterday (UTC)."""
+    return run(SimpleNamespace(**options))
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: SimpleNamespace) -> int:
     return execute(args, environ=os.environ, cwd=Path.cwd(), now=utc_now())
 
 
 def execute(
-    args: argparse.Namespace,
+    args: SimpleNamespace,
     *,
     environ: Mapping[str, str],
     cwd: Path,
@@ -125,7 +107,7 @@ def execute(
     return 0
 
 
-def resolve_days(args: argparse.Namespace, now: datetime, echo: Callable[[str], None]) -> tuple[date, ...]:
+def resolve_days(args: SimpleNamespace, now: datetime, echo: Callable[[str], None]) -> tuple[date, ...]:
     """The UTC days the options ask for (printing the exact window for --last-hours)."""
     today = now.astimezone(UTC).date()
     if args.last_hours is not None:

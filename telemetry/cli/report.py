@@ -3,107 +3,77 @@ separate database, never the warehouse's `marts`) and write the reliability repo
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
+import click
+
+from telemetry.cli.options import FILE, db_option, resolve_db
 from telemetry.errors import UserError
-from telemetry.paths import default_db_path
 
 FORMATS = ("md", "html")
 WINDOW_END_RE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "report",
-        help="write the reliability report (Markdown or self-contained HTML with charts)",
-        description=(
-            "Build the KPI marts for a time window and app-version filter and write the "
-            "reliability report: scope, headline rates, users, event and version counts, "
-            "breakdowns by OS and app version with 95% Wilson intervals, issue buckets, "
-            "repeated failures, release health and prioritized fix suggestions. The filtered "
-            "marts are built by dbt into a report database of their own (target/report/"
-            "report.duckdb, from a copy of the warehouse's raw data), so a report never "
-            "changes what BI tools read in the warehouse's `marts`. Progress goes to stderr; "
-            "the report to stdout unless --out is given."
-        ),
-    )
-    parser.add_argument(
-        "--window-hours",
-        type=_positive_int,
-        metavar="N",
-        help="only the last N hours before the latest event (default: all data)",
-    )
-    parser.add_argument(
-        "--window-end",
-        metavar="'YYYY-MM-DD HH:MM:SS'",
-        help="end the window here (UTC) instead of at the latest event",
-    )
-    versions = parser.add_mutually_exclusive_group()
-    versions.add_argument(
-        "--top-app-versions",
-        type=_positive_int,
-        metavar="N",
-        help="only the N app versions with the most events in the window",
-    )
-    versions.add_argument(
-        "--app-versions",
-        metavar="A,B",
-        help="only these app versions (comma-separated, as sent: 3.1.0,3.0.10)",
-    )
-    parser.add_argument(
-        "--min-sample",
-        type=_non_negative_int,
-        metavar="N",
-        help="flag groups with fewer than N starts as small samples (default: 30)",
-    )
-    parser.add_argument(
-        "--format",
-        choices=FORMATS,
-        default=None,
-        help="md (default) or html; --out FILE.html implies html",
-    )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        metavar="FILE",
-        help="write the report to FILE instead of stdout",
-    )
-    parser.add_argument(
-        "--db",
-        type=Path,
-        default=None,
-        help="warehouse DuckDB file (default: $TELEMETRY_DB or warehouse.duckdb in the repo root)",
-    )
-    parser.add_argument(
-        "--skip-tests",
-        action="store_true",
-        help="build the marts without running their dbt data tests (faster; numbers unchecked)",
-    )
-    parser.set_defaults(func=run)
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
-    return value
-
-
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return value
+@click.command(
+    "report", short_help="write the reliability report (Markdown or self-contained HTML with charts)"
+)
+@click.option(
+    "--window-hours",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="only the last N hours before the latest event (default: all data)",
+)
+@click.option(
+    "--window-end",
+    metavar="'YYYY-MM-DD HH:MM:SS'",
+    help="end the window here (UTC) instead of at the latest event",
+)
+@click.option(
+    "--top-app-versions",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="only the N app versions with the most events in the window",
+)
+@click.option(
+    "--app-versions",
+    metavar="A,B",
+    help="only these app versions (comma-separated, as sent: 3.1.0,3.0.10)",
+)
+@click.option(
+    "--min-sample",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="flag groups with fewer than N starts as small samples (default: 30)",
+)
+@click.option(
+    "--format",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="md (default) or html; --out FILE.html implies html",
+)
+@click.option("--out", type=FILE, metavar="FILE", help="write the report to FILE instead of stdout")
+@db_option("warehouse DuckDB file")
+@click.option(
+    "--skip-tests",
+    is_flag=True,
+    help="build the marts without running their dbt data tests (faster; numbers unchecked)",
+)
+def command(**options: Any) -> int:
+    """Build the KPI marts for a time window and app-version filter and write the
+    reliability report: scope, headline rates, users, event and version counts, breakdowns
+    by OS and app version with 95% Wilson intervals, issue buckets, repeated failures,
+    release health and prioritized fix suggestions. The filtered marts are built by dbt
+    into a report database of their own (target/report/report.duckdb, from a copy of the
+    warehouse's raw data), so a report never changes what BI tools read in the warehouse's
+    `marts`. Progress goes to stderr; the report to stdout unless --out is given."""
+    if options["top_app_versions"] is not None and options["app_versions"] is not None:
+        raise click.UsageError("--top-app-versions is not allowed with --app-versions: give one of them")
+    return run(SimpleNamespace(**options))
 
 
 def parse_app_versions(text: str | None) -> tuple[str, ...] | None:
@@ -135,7 +105,7 @@ def parse_window_end(text: str | None) -> str | None:
     return value
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: SimpleNamespace) -> int:
     from telemetry.report import ReportScope, build_report
 
     fmt = args.format or ("html" if args.out and args.out.suffix.lower() in {".html", ".htm"} else "md")
@@ -146,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
         top_app_versions=args.top_app_versions,
         min_sample=args.min_sample,
     )
-    warehouse = args.db.expanduser().resolve() if args.db else default_db_path()
+    warehouse = resolve_db(args.db)
     out: Path | None = args.out.expanduser() if args.out else None
     if out is not None and out.is_dir():
         raise UserError(f"--out {out} is a folder; give a file name such as {out / ('report.' + fmt)}")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
+import click
+
+from telemetry.cli.options import FOLDER
 from telemetry.devtools.sample import (
     DEFAULT_DAYS,
     DEFAULT_END_DATE,
@@ -18,75 +22,54 @@ from telemetry.devtools.sample import (
 from telemetry.errors import UserError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "sample",
-        help="write a reproducible sample of Vibe telemetry exports (CSV, Parquet, manifest)",
-        description=(
-            "Generate invented Vibe telemetry as Aptabase exports it: one CSVWithNames file "
-            "per UTC day (header repeated every page, midnight events in two files), a "
-            "pandas-trimmed 8-column copy of the last 48 hours, a download cut mid-line, a "
-            "Parquet export of one day, and manifest.json with the ground truth (unique "
-            "events per day, per event name, failures by message family). The same options "
-            "give the same bytes."
-        ),
-    )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=Path("data/sample"),
-        metavar="DIR",
-        help="output folder (default: data/sample)",
-    )
-    parser.add_argument(
-        "--days",
-        type=int,
-        default=DEFAULT_DAYS,
-        metavar="N",
-        help=f"number of UTC days, ending with --end-date (default: {DEFAULT_DAYS})",
-    )
-    parser.add_argument(
-        "--end-date",
-        type=_parse_date,
-        default=DEFAULT_END_DATE,
-        metavar="YYYY-MM-DD",
-        help=f"last UTC day of the sample (default: {DEFAULT_END_DATE.isoformat()})",
-    )
-    parser.add_argument(
-        "--seed",
-        type=int,
-        default=DEFAULT_SEED,
-        metavar="N",
-        help=f"random seed (default: {DEFAULT_SEED})",
-    )
-    parser.add_argument(
-        "--users-per-day",
-        type=int,
-        default=DEFAULT_USERS_PER_DAY,
-        metavar="N",
-        help=f"active devices per day (default: {DEFAULT_USERS_PER_DAY})",
-    )
-    parser.add_argument(
-        "--page-size",
-        type=int,
-        default=DEFAULT_PAGE_SIZE,
-        metavar="N",
-        help=(
-            "rows per page before the header line repeats (default: "
-            f"{DEFAULT_PAGE_SIZE:,} like the server; the bundled sample uses 250)"
-        ),
-    )
-    parser.set_defaults(func=run)
+@click.command(
+    "sample", short_help="write a reproducible sample of Vibe telemetry exports (CSV, Parquet, manifest)"
+)
+@click.option("--out", type=FOLDER, default=Path("data/sample"), show_default=True, metavar="DIR")
+@click.option(
+    "--days",
+    type=int,
+    default=DEFAULT_DAYS,
+    show_default=True,
+    metavar="N",
+    help="UTC days, ending with --end-date",
+)
+@click.option(
+    "--end-date",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=DEFAULT_END_DATE.isoformat(),
+    show_default=True,
+    metavar="YYYY-MM-DD",
+    help="last UTC day of the sample",
+)
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, metavar="N", help="random seed")
+@click.option(
+    "--users-per-day",
+    type=int,
+    default=DEFAULT_USERS_PER_DAY,
+    show_default=True,
+    metavar="N",
+    help="active devices per day",
+)
+@click.option(
+    "--page-size",
+    type=int,
+    default=DEFAULT_PAGE_SIZE,
+    show_default=True,
+    metavar="N",
+    help="rows per page before the header line repeats (like the server; the bundled sample uses 250)",
+)
+def command(**options: Any) -> int:
+    """Generate invented Vibe telemetry as Aptabase exports it: one CSVWithNames file per
+    UTC day (header repeated every page, midnight events in two files), a pandas-trimmed
+    8-column copy of the last 48 hours, a download cut mid-line, a Parquet export of one
+    day, and manifest.json with the ground truth (unique events per day, per event name,
+    failures by message family). The same options give the same bytes."""
+    options["end_date"] = options["end_date"].date()
+    return run(SimpleNamespace(**options))
 
 
-def _parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from None
-
-
-def run(args: argparse.Namespace) -> int:
+def run(args: SimpleNamespace) -> int:
     end_date = args.end_date
     if isinstance(end_date, str):  # called with a hand-built Namespace
         try:

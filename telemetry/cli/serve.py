@@ -3,83 +3,81 @@ demo and for trying `telemetry export` without an account."""
 
 from __future__ import annotations
 
-import argparse
 import os
 import signal
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TextIO
+from types import SimpleNamespace
+from typing import Any, TextIO
 
+import click
+
+from telemetry.cli.options import FOLDER
 from telemetry.config import merged_config
 from telemetry.devtools.server import DEMO_EMAIL, DEMO_SECRET, FakeApp, FakeAptabase, Faults, parse_day_range
 from telemetry.errors import UserError
 from telemetry.paths import SAMPLE_DIR
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "serve",
-        help="run a local Aptabase-compatible server (sign-in, apps, export) with test data",
-        description=(
-            "Serve Aptabase's sign-in, /api/_apps and /api/_export/download on this machine. "
-            "The secret, account, app key and region come from AUTH_SECRET, AUTH_EMAIL, "
-            "APP_KEY and APTABASE_REGION (environment or .env), so `telemetry export` with the "
-            "same settings and BASE_URL pointing here just works. Without AUTH_SECRET a "
-            "public demo secret is used (telemetry.devtools.server.DEMO_SECRET)."
-        ),
-    )
-    parser.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1")
-    parser.add_argument("--port", type=int, default=8765, help="default: 8765; 0 picks a free one")
-    data = parser.add_argument_group("data")
-    data.add_argument(
-        "--data",
-        type=Path,
-        action="append",
-        metavar="DIR",
-        help="folder of export files to serve (16-column CSVs and Parquet; repeatable; "
-        "default: data/sample when it exists and --synthetic is not given)",
-    )
-    data.add_argument(
-        "--synthetic",
-        metavar="START[:END]",
-        help="also serve made-up events on these UTC days (END exclusive)",
-    )
-    data.add_argument("--events-per-day", type=int, default=1000, help="for --synthetic (default: 1000)")
-    data.add_argument("--app-name", default="Vibe", help="default: Vibe")
-    data.add_argument("--app-id", default="app-vibe", help="default: app-vibe")
-    data.add_argument("--page-size", type=int, default=100_000, help="CSV rows per page (default: 100000)")
-    faults = parser.add_argument_group("faults (applied to export requests, in this order)")
-    faults.add_argument("--too-many", type=int, default=0, metavar="K", help="first K answer 429")
-    faults.add_argument("--errors", type=int, default=0, metavar="K", help="next K answer 500")
-    faults.add_argument("--slow", type=int, default=0, metavar="K", help="next K wait --delay s first")
-    faults.add_argument("--cuts", type=int, default=0, metavar="K", help="next K end after --cut-after bytes")
-    faults.add_argument("--drops", type=int, default=0, metavar="K", help="next K drop the connection")
-    faults.add_argument(
-        "--stalls", type=int, default=0, metavar="K", help="next K pause --delay s mid-stream"
-    )
-    faults.add_argument("--delay", type=float, default=5.0, metavar="S", help="default: 5")
-    faults.add_argument("--cut-after", type=int, default=4096, metavar="BYTES", help="default: 4096")
-    faults.add_argument("--retry-after", type=float, default=None, metavar="S", help="Retry-After on 429")
-    faults.add_argument(
-        "--token-max-age",
-        type=float,
-        default=None,
-        metavar="S",
-        help="refuse sign-in tokens issued more than S seconds ago as expired",
-    )
-    faults.add_argument(
-        "--session-max-age",
-        type=float,
-        default=None,
-        metavar="S",
-        help="answer 401 to sessions older than S seconds",
-    )
-    parser.set_defaults(func=run)
+def _count(flag: str, text: str) -> Callable[[Any], Any]:
+    return click.option(flag, type=click.IntRange(min=0), default=0, metavar="K", help=text)
 
 
-def run(args: argparse.Namespace) -> int:
+@click.command(
+    "serve", short_help="run a local Aptabase-compatible server (sign-in, apps, export) with test data"
+)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option(
+    "--port", type=click.IntRange(min=0), default=8765, show_default=True, help="0 picks a free one"
+)
+@click.option(
+    "--data",
+    type=FOLDER,
+    multiple=True,
+    metavar="DIR",
+    help="folder of export files to serve (16-column CSVs and Parquet; repeatable; "
+    "default: data/sample when it exists and --synthetic is not given)",
+)
+@click.option(
+    "--synthetic", metavar="START[:END]", help="also serve made-up events on these UTC days (END exclusive)"
+)
+@click.option("--events-per-day", type=int, default=1000, show_default=True, help="for --synthetic")
+@click.option("--app-name", default="Vibe", show_default=True)
+@click.option("--app-id", default="app-vibe", show_default=True)
+@click.option(
+    "--page-size", type=click.IntRange(min=1), default=100_000, show_default=True, help="CSV rows per page"
+)
+@_count("--too-many", "fault: the first K export requests answer 429")
+@_count("--errors", "fault: the next K answer 500")
+@_count("--slow", "fault: the next K wait --delay seconds first")
+@_count("--cuts", "fault: the next K end after --cut-after bytes")
+@_count("--drops", "fault: the next K drop the connection")
+@_count("--stalls", "fault: the next K pause --delay seconds mid-stream")
+@click.option("--delay", type=float, default=5.0, show_default=True, metavar="S")
+@click.option("--cut-after", type=int, default=4096, show_default=True, metavar="BYTES")
+@click.option("--retry-after", type=float, default=None, metavar="S", help="Retry-After on 429 answers")
+@click.option("--retry-after-as-date", is_flag=True, help="send Retry-After as an HTTP date")
+@click.option(
+    "--token-max-age",
+    type=float,
+    default=None,
+    metavar="S",
+    help="refuse sign-in tokens issued more than S seconds ago as expired",
+)
+@click.option("--session-max-age", type=float, default=None, metavar="S", help="answer 401 to older sessions")
+def command(**options: Any) -> int:
+    """Serve Aptabase's sign-in, /api/_apps and /api/_export/download on this machine. The
+    secret, account, app key and region come from AUTH_SECRET, AUTH_EMAIL, APP_KEY and
+    APTABASE_REGION (environment or .env), so `telemetry export` with the same settings and
+    BASE_URL pointing here just works. Without AUTH_SECRET a public demo secret is used
+    (telemetry/devtools/server.py, DEMO_SECRET). Faults apply to export requests, in the
+    order listed."""
+    return run(SimpleNamespace(**options))
+
+
+def run(args: SimpleNamespace) -> int:
     server = build_server(args, merged_config(os.environ, Path.cwd()), out=sys.stdout)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())  # stop cleanly when killed
@@ -94,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_server(args: argparse.Namespace, config: Mapping[str, str], out: TextIO) -> FakeAptabase:
+def build_server(args: SimpleNamespace, config: Mapping[str, str], out: TextIO) -> FakeAptabase:
     region = (config.get("APTABASE_REGION") or "SH").strip().upper()
     secret = config.get("AUTH_SECRET") or ""
     if not secret:
@@ -110,8 +108,6 @@ def build_server(args: argparse.Namespace, config: Mapping[str, str], out: TextI
     for folder in data_dirs:
         if not folder.is_dir():
             raise UserError(f"--data {folder}: not a folder")
-    if args.page_size < 1 or args.port < 0:
-        raise UserError("--page-size must be at least 1 and --port not negative")
     try:
         server = FakeAptabase(
             secret=secret,
@@ -137,7 +133,7 @@ def build_server(args: argparse.Namespace, config: Mapping[str, str], out: TextI
     return server
 
 
-def _faults(args: argparse.Namespace) -> Faults:
+def _faults(args: SimpleNamespace) -> Faults:
     return Faults(
         too_many=args.too_many,
         errors=args.errors,
@@ -148,12 +144,13 @@ def _faults(args: argparse.Namespace) -> Faults:
         delay=args.delay,
         cut_after=args.cut_after,
         retry_after=args.retry_after,
+        retry_after_as_date=args.retry_after_as_date,
         token_max_age=args.token_max_age,
         session_max_age=args.session_max_age,
     )
 
 
-def announce(server: FakeAptabase, args: argparse.Namespace, out: TextIO) -> None:
+def announce(server: FakeAptabase, args: SimpleNamespace, out: TextIO) -> None:
     app = server.apps[0]
     days = server.store.days()
     span = f" on {len(days)} days, {days[0]} .. {days[-1]}" if days else ""

@@ -168,9 +168,7 @@ def export(
     stderr: io.StringIO | None = None,
     out_dir: str = "exports",
 ) -> Run:
-    args = cli.build_parser().parse_args(
-        ["export", *argv, "--out", out_dir, "--backoff", "0.001", "--timeout", "0.5"]
-    )
+    args = cli.parse(["export", *argv, "--out", out_dir, "--backoff", "0.001", "--timeout", "0.5"])
     out, err = stdout or Output(), stderr or io.StringIO()
     sleeps: list[float] = []
     code, error = None, ""

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import io
 import logging
-from argparse import Namespace
 from datetime import UTC, date, datetime, timezone
 from pathlib import Path
+from types import SimpleNamespace
 
 import duckdb
 import jwt
@@ -197,8 +197,8 @@ def test_still_growing_is_today_and_yesterday():
     assert not still_growing(date(2024, 5, 8), now)
 
 
-def args(**kw) -> Namespace:
-    return Namespace(**{"start_date": None, "end_date": None, "last_hours": None, **kw})
+def args(**kw) -> SimpleNamespace:
+    return SimpleNamespace(**{"start_date": None, "end_date": None, "last_hours": None, **kw})
 
 
 def test_resolve_days_prints_exact_window():

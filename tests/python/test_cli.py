@@ -1,0 +1,58 @@
+"""The `telemetry` command line itself: version, help, one-line errors with suggestions."""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+
+import pytest
+
+from telemetry.cli import main, parse
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out == f"telemetry, version {version('telemetry')}\n"
+
+
+def test_help_lists_every_command_in_order(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--help")
+    commands = out.split("Commands:")[1].splitlines()
+    listed = [line.split()[0] for line in commands if line.startswith("  ") and line[2] != " "]
+    assert code == 0 and listed == ["land", "export", "report", "sample", "serve", "demo"]
+
+
+@pytest.mark.parametrize(
+    "argv, expected",
+    [
+        (
+            ["reprt"],
+            "telemetry: error: No such command 'reprt'. Did you mean 'report'? (see telemetry --help)",
+        ),
+        (
+            ["export", "--last-hour", "4"],
+            "telemetry export: error: No such option: --last-hour Did you mean --last-hours? "
+            "(see telemetry export --help)",
+        ),
+        (
+            ["export", "--format", "xlsx"],
+            "telemetry export: error: Invalid value for '--format': 'xlsx' is not one of 'csv', 'parquet'. "
+            "(see telemetry export --help)",
+        ),
+        (["land"], "telemetry land: error: Missing argument 'PATH...'. (see telemetry land --help)"),
+    ],
+)
+def test_bad_input_is_one_line_with_a_suggestion(capsys, argv: list[str], expected: str) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and err == expected + "\n"
+
+
+def test_parse_gives_the_options_without_running(tmp_path) -> None:
+    args = parse(["export", "--last-hours", "48", "--out", str(tmp_path), "--land"])
+    assert args.last_hours == 48 and args.out == tmp_path and args.land is True
+    assert args.format == "csv" and args.max_attempts == 5 and args.db is None

@@ -1,0 +1,70 @@
+"""The seeds analysts edit are checked when they are built: a typo stops `dbt build` with a
+message naming the row and the value, never silently matching nothing."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+
+import duckdb
+from conftest import copy_project, run_dbt
+
+from telemetry.land.loader import RAW_DDL
+
+
+def edit_seed(path, edit) -> None:
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    edit(rows)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def build_seeds(tmp_path, project) -> subprocess.CompletedProcess:
+    db = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute(RAW_DDL)
+    try:
+        return run_dbt("build", "--select", "resource_type:seed", db=db, tmp=tmp_path, project_dir=project)
+    except AssertionError as failed:
+        return subprocess.CompletedProcess([], 1, str(failed), "")
+
+
+def test_typos_in_seeds_fail_the_build_naming_row_and_value(tmp_path):
+    project = copy_project(tmp_path / "project")
+    seeds = project / "seeds"
+
+    def break_rules(rows: list[dict]) -> None:
+        rows[0]["match_on"] = "mesage"
+        rows[1]["pattern"] = "load_model failed: (unclosed"
+        rows[3]["rule_id"] = rows[2]["rule_id"]
+        rows[4]["failure_class"] = "user-input"
+
+    def break_taxonomy(rows: list[dict]) -> None:
+        rows[0]["event_role"] = "started"
+
+    edit_seed(seeds / "failure_rules.csv", break_rules)
+    edit_seed(seeds / "event_taxonomy.csv", break_taxonomy)
+    with (seeds / "failure_rules.csv").open(newline="", encoding="utf-8") as handle:
+        rules = list(csv.DictReader(handle))
+    with (seeds / "event_taxonomy.csv").open(newline="", encoding="utf-8") as handle:
+        taxonomy = list(csv.DictReader(handle))
+
+    result = build_seeds(tmp_path, project)
+    output = " ".join(result.stdout.split())
+    assert result.returncode != 0
+    expected = [
+        f"failure_rules.match_on: 'mesage' (rule_id {rules[0]['rule_id']}) is not one of "
+        "message, event_name, error_code",
+        f"failure_rules.pattern of rule_id '{rules[1]['rule_id']}' is not a regular expression "
+        "that compiles: load_model failed: (unclosed",
+        f"failure_rules.rule_id: '{rules[2]['rule_id']}' is on 2 rows; it must be on one",
+        f"failure_rules.failure_class: 'user-input' (rule_id {rules[4]['rule_id']}) is not one of "
+        "user_input, runtime, environment, upstream",
+        f"event_taxonomy.event_role: 'started' (event_name {taxonomy[0]['event_name']}) is not one of "
+        "start, success, failure, outcome, usage",
+    ]
+    for message in expected:
+        assert message in output, output[-3000:]
