@@ -35,41 +35,14 @@ import random
 import shutil
 import sys
 import time
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
-EXPORT_COLUMNS = (
-    "timestamp",
-    "user_id",
-    "session_id",
-    "event_name",
-    "string_props",
-    "numeric_props",
-    "os_name",
-    "os_version",
-    "locale",
-    "app_version",
-    "app_build_number",
-    "engine_name",
-    "engine_version",
-    "country_code",
-    "country_name",
-    "region_name",
-)
-CORE_COLUMNS = (
-    "timestamp",
-    "event_name",
-    "user_id",
-    "app_version",
-    "os_name",
-    "os_version",
-    "string_props",
-    "numeric_props",
-)
-APP_KEY = "A-SH-0194598703"
-STRING_PROP_MAX = 180
+from telemetry.aptabase.export_format import CORE_COLUMNS, EXPORT_COLUMNS, exported_string_prop
+from telemetry.devtools.sample import APP_KEY
+
 #: Rough unique events per session (device-day); sessions are over-provisioned from it and
 #: trimmed to exactly --events rows.
 EVENTS_PER_SESSION_FLOOR = 2.6
@@ -187,40 +160,6 @@ POSIX_USERS = ["bob", "alice", "john", "sarah", "mike", "anna", "lucas", "kenji"
 
 
 # --------------------------------------------------------------------------- encoding
-
-
-def dotnet_json_string(value: str) -> str:
-    """A JSON string as .NET's default encoder writes it (`\\uXXXX` for non-ASCII,
-    `"'<>&+` and backtick; surrogate pairs above U+FFFF)."""
-    short = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-    out = ['"']
-    for ch in value:
-        code = ord(ch)
-        if ch in short:
-            out.append(short[ch])
-        elif code < 0x20 or code > 0x7E or ch in "\"'<>&+`":
-            if code > 0xFFFF:
-                code -= 0x10000
-                out.append(f"\\u{0xD800 + (code >> 10):04X}\\u{0xDC00 + (code & 0x3FF):04X}")
-            else:
-                out.append(f"\\u{code:04X}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
-
-
-def truncate_prop(value: str) -> str:
-    """The server keeps 177 UTF-16 units + `...` of a value longer than 180."""
-    units = value.encode("utf-16-le")
-    if len(units) // 2 <= STRING_PROP_MAX:
-        return value
-    return units[: (STRING_PROP_MAX - 3) * 2].decode("utf-16-le", errors="ignore") + "..."
-
-
-def exported_string(value: str) -> str:
-    """A string prop value as it appears in an exported string_props (with the `\\'` quirk)."""
-    return dotnet_json_string(truncate_prop(value)).replace("\\u0022", "\\'").replace("\\u0027", "\\'")
 
 
 # --------------------------------------------------------------------------- messages
@@ -366,7 +305,7 @@ def message_catalog(seed: int) -> list[tuple[str, str, int, str]]:
     for family in families:
         for group in ("win", "mac", "linux"):
             for variant in range(VARIANTS):
-                rows.append((family, group, variant, exported_string(_message(rng, family, group))))
+                rows.append((family, group, variant, exported_string_prop(_message(rng, family, group))))
     return rows
 
 
@@ -864,7 +803,7 @@ def generate(
         "seconds": round(time.perf_counter() - started, 2),
         "seconds_generating": round(generated, 2),
         "files": files,
-        "written_at": datetime.now().isoformat(timespec="seconds"),
+        "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     echo(

@@ -1,5 +1,5 @@
 """What the benchmark's three KPI methods share: the headline KPIs (kpi-definitions.md), the
-export's columns and the project's seeds (event taxonomy, role conventions, failure rules),
+export's columns (telemetry/aptabase/export_format.py) and the project's seeds (event taxonomy, role conventions, failure rules),
 read with the csv module so no method pays for another's imports."""
 
 from __future__ import annotations
@@ -12,36 +12,12 @@ import sys
 import time
 from pathlib import Path
 
+from telemetry.aptabase import export_format
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEEDS = REPO_ROOT / "seeds"
-CORE_COLUMNS = [
-    "timestamp",
-    "event_name",
-    "user_id",
-    "app_version",
-    "os_name",
-    "os_version",
-    "string_props",
-    "numeric_props",
-]
-EXPORT_COLUMNS = [
-    "timestamp",
-    "user_id",
-    "session_id",
-    "event_name",
-    "string_props",
-    "numeric_props",
-    "os_name",
-    "os_version",
-    "locale",
-    "app_version",
-    "app_build_number",
-    "engine_name",
-    "engine_version",
-    "country_code",
-    "country_name",
-    "region_name",
-]
+CORE_COLUMNS = list(export_format.CORE_COLUMNS)
+EXPORT_COLUMNS = list(export_format.EXPORT_COLUMNS)
 #: The headline KPIs every method computes; counts must match exactly, rates to 1e-12.
 KPI_KEYS = [
     "events",

@@ -1,4 +1,5 @@
 # Sourced by scripts/demo and scripts/test: makes `uv` available and the environment synced.
+# Arguments are passed to `uv sync` (the demo: `--no-dev --inexact`, only what it runs).
 # Needs only python3 (3.11+). uv comes from PyPI; if pip may not install into this Python
 # (PEP 668), it goes into a private virtualenv under .tools/.
 set -euo pipefail
@@ -19,4 +20,4 @@ if ! command -v uv >/dev/null 2>&1; then
 fi
 
 echo "setup: syncing Python dependencies (uv.lock)" >&2
-uv sync --frozen --quiet
+uv sync --frozen --quiet "$@"

@@ -22,8 +22,8 @@ from typing import BinaryIO
 
 import duckdb
 
+from telemetry.aptabase.export_format import EXPORT_COLUMNS
 from telemetry.aptabase.retry import IncompleteFile
-from telemetry.land.loader import EXPORT_COLUMNS
 
 _FIELD = r'"[^"]*(?:""[^"]*)*"'
 _RECORD = re.compile(rf"{_FIELD}(?:,{_FIELD})*\n")

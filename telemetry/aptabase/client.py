@@ -1,6 +1,6 @@
 """Client for an Aptabase server: magic-link sign-in, the app list and the export download.
 
-See ../shared/reference/aptabase.md. In short:
+See docs/aptabase.md. In short:
 
 * sign-in is `GET /api/_auth/continue?token=<HS256 JWT>` *without following redirects*;
   success is a 30x **and** an `auth-session` cookie (a refused token also redirects);

@@ -37,8 +37,16 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from telemetry.aptabase.export_format import (
+    CORE_COLUMNS,
+    EXPORT_COLUMNS,
+    STRING_PROP_MAX,
+    clickhouse_csv_line,
+    dotnet_json_string,
+    truncate_prop,
+    utf16_len,
+)
 from telemetry.errors import UserError
-from telemetry.land.loader import CORE_COLUMNS, EXPORT_COLUMNS
 
 DEFAULT_END_DATE = date(2026, 2, 15)
 DEFAULT_DAYS = 7
@@ -53,7 +61,6 @@ TRIMMED_FILE = "vibe-last-48h-trimmed.csv"
 MANIFEST_FILE = "manifest.json"
 GENERATOR = "telemetry sample"
 MANIFEST_FORMAT = 1
-STRING_PROP_MAX = 180  # the server keeps 177 characters + "..." of longer values
 PARTIAL_FRACTION = 0.6
 TS_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -125,43 +132,6 @@ class SampleManifest:
 # --------------------------------------------------------------------------- encoding
 
 
-_DOTNET_ALWAYS_ESCAPED = set("\"'<>&+`")
-_SHORT_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-
-
-def dotnet_json_string(value: str) -> str:
-    """`value` as a JSON string the way System.Text.Json's default encoder writes it:
-    HTML-sensitive characters and every non-ASCII character as `\\uXXXX` (uppercase hex,
-    UTF-16 surrogate pairs above U+FFFF), backslash and common controls as short escapes."""
-    out = ['"']
-    for ch in value:
-        code = ord(ch)
-        if ch in _SHORT_ESCAPES:
-            out.append(_SHORT_ESCAPES[ch])
-        elif code < 0x20 or code > 0x7E or ch in _DOTNET_ALWAYS_ESCAPED:
-            if code > 0xFFFF:
-                code -= 0x10000
-                out.append(f"\\u{0xD800 + (code >> 10):04X}\\u{0xDC00 + (code & 0x3FF):04X}")
-            else:
-                out.append(f"\\u{code:04X}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
-
-
-def utf16_len(value: str) -> int:
-    return len(value.encode("utf-16-le")) // 2
-
-
-def truncate_prop(value: str) -> str:
-    """The server's cut: values longer than 180 UTF-16 units keep 177 of them + `...`."""
-    if utf16_len(value) <= STRING_PROP_MAX:
-        return value
-    units = value.encode("utf-16-le")[: (STRING_PROP_MAX - 3) * 2]
-    return units.decode("utf-16-le", errors="ignore") + "..."
-
-
 def encode_string_props(props: dict[str, str]) -> str:
     """string_props as exported: sorted keys, .NET escaping, values cut to 180 characters,
     then the export query's replace(): ClickHouse reads its literal '\\u0022' as `u0022`,
@@ -200,11 +170,6 @@ def encode_numeric_props(props: dict[str, float | int]) -> str:
         + ",".join(f"{dotnet_json_string(key)}:{_dotnet_number(props[key])}" for key in sorted(props))
         + "}"
     )
-
-
-def clickhouse_csv_line(fields: list[str]) -> str:
-    """One CSVWithNames line: every field quoted, `"` doubled, `\\n` line end."""
-    return ",".join('"' + f.replace('"', '""') + '"' for f in fields) + "\n"
 
 
 # --------------------------------------------------------------------------- the world

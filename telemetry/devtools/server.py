@@ -1,6 +1,6 @@
 """A local Aptabase-compatible server for tests and the demo: real HTTP on 127.0.0.1.
 
-What it does like the real server (../shared/reference/aptabase.md):
+What it does like the real server (docs/aptabase.md):
 
 * `GET /api/_auth/continue?token=` checks the HS256 JWT (ASCII secret, issuer
   `aptabase-{region}`, expiry with zero skew) and always redirects: to `/` with an
@@ -49,8 +49,8 @@ from urllib.parse import parse_qs, urlsplit
 import duckdb
 import jwt
 
+from telemetry.aptabase.export_format import EXPORT_COLUMNS
 from telemetry.aptabase.signin import ALGORITHM, issuer_for, secret_key
-from telemetry.land.loader import EXPORT_COLUMNS
 
 DEMO_SECRET = "local-aptabase-demo-secret"
 DEMO_EMAIL = "demo@example.com"

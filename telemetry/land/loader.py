@@ -20,39 +20,9 @@ from pathlib import Path
 
 import duckdb
 
+from telemetry.aptabase.export_format import CORE_COLUMNS, EXPORT_COLUMNS
 from telemetry.duckdb_settings import apply_duckdb_settings
 from telemetry.errors import UserError
-
-#: The 16 columns of Aptabase's CSVWithNames export, in export order.
-EXPORT_COLUMNS: tuple[str, ...] = (
-    "timestamp",
-    "user_id",
-    "session_id",
-    "event_name",
-    "string_props",
-    "numeric_props",
-    "os_name",
-    "os_version",
-    "locale",
-    "app_version",
-    "app_build_number",
-    "engine_name",
-    "engine_version",
-    "country_code",
-    "country_name",
-    "region_name",
-)
-#: The 8 columns that identify an event (what pandas-rewritten files keep).
-CORE_COLUMNS: tuple[str, ...] = (
-    "timestamp",
-    "event_name",
-    "user_id",
-    "app_version",
-    "os_name",
-    "os_version",
-    "string_props",
-    "numeric_props",
-)
 
 RAW_DDL = f"""
 create schema if not exists raw;

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from importlib.metadata import version
 
+import duckdb
 import pytest
+from conftest import REPO_ROOT
 
 from telemetry.cli import main, parse
 
@@ -56,3 +61,20 @@ def test_parse_gives_the_options_without_running(tmp_path) -> None:
     args = parse(["export", "--last-hours", "48", "--out", str(tmp_path), "--land"])
     assert args.last_hours == 48 and args.out == tmp_path and args.land is True
     assert args.format == "csv" and args.max_attempts == 5 and args.db is None
+
+
+def test_every_command_reads_dotenv_in_the_working_directory(tmp_path) -> None:
+    # `land` never read .env before: TELEMETRY_DB there now picks the warehouse.
+    sample = REPO_ROOT / "data" / "sample" / "vibe-release-2026-02-09.csv"
+    (tmp_path / ".env").write_text("TELEMETRY_DB=from-dotenv.duckdb\n")
+    env = {key: value for key, value in os.environ.items() if key != "TELEMETRY_DB"}
+    result = subprocess.run(
+        [sys.executable, "-m", "telemetry", "land", str(sample)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    with duckdb.connect(str(tmp_path / "from-dotenv.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from raw.landed_files").fetchone() == (1,)

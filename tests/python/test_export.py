@@ -29,11 +29,11 @@ import pytest
 from telemetry import cli
 from telemetry.aptabase.client import AptabaseClient, Settings
 from telemetry.aptabase.export import ExportPlan, run_export
+from telemetry.aptabase.export_format import CORE_COLUMNS
 from telemetry.aptabase.retry import RetryPolicy
 from telemetry.cli.export import execute
 from telemetry.devtools.server import FakeApp, FakeAptabase, Faults
 from telemetry.errors import UserError
-from telemetry.land.loader import CORE_COLUMNS
 from telemetry.progress import Progress
 
 SECRET = "export-test-secret-Zq9v"

@@ -16,12 +16,12 @@ import pytest
 from telemetry.aptabase.checks import check_csv, check_parquet
 from telemetry.aptabase.client import Redactor, Secret, Settings
 from telemetry.aptabase.export import days_in_range, last_hours_window, still_growing
+from telemetry.aptabase.export_format import EXPORT_COLUMNS
 from telemetry.aptabase.retry import IncompleteFile, RetryableError, RetryPolicy, parse_retry_after
 from telemetry.aptabase.signin import sign_in_token
 from telemetry.cli.export import resolve_days
 from telemetry.config import load_dotenv_into, merged_config, read_dotenv
 from telemetry.errors import UserError
-from telemetry.land.loader import EXPORT_COLUMNS
 from telemetry.progress import Progress
 
 HEADER = ",".join(f'"{c}"' for c in EXPORT_COLUMNS) + "\n"

@@ -14,9 +14,9 @@ import httpx
 import jwt
 import pytest
 
+from telemetry.aptabase.export_format import EXPORT_COLUMNS
 from telemetry.aptabase.signin import sign_in_token
 from telemetry.devtools.server import FakeApp, FakeAptabase, Faults
-from telemetry.land.loader import EXPORT_COLUMNS
 
 SECRET = "fake-server-test-secret"
 EMAIL = "dev@example.com"

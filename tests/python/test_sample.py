@@ -15,16 +15,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from telemetry.aptabase.export_format import CORE_COLUMNS, EXPORT_COLUMNS, dotnet_json_string, truncate_prop
 from telemetry.devtools import sample
-from telemetry.devtools.sample import (
-    CORE_COLUMNS,
-    EXPORT_COLUMNS,
-    dotnet_json_string,
-    encode_numeric_props,
-    encode_string_props,
-    generate_sample,
-    truncate_prop,
-)
+from telemetry.devtools.sample import encode_numeric_props, encode_string_props, generate_sample
 from telemetry.errors import UserError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
