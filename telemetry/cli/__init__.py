@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         return _error(name, str(exc), exc.exit_code)
     except (KeyboardInterrupt, click.Abort):
-        print(f"telemetry {name}: interrupted", file=sys.stderr)
+        print(f"{_prefix(name)}: interrupted", file=sys.stderr)
         return 130
     return int(result or 0)
 
@@ -82,9 +82,12 @@ def _command_name(args: list[str]) -> str:
     return name if name in app.commands else ""
 
 
+def _prefix(name: str) -> str:
+    return f"telemetry {name}" if name else "telemetry"
+
+
 def _error(name: str, message: str, code: int) -> int:
-    prefix = f"telemetry {name}" if name else "telemetry"
-    print(f"{prefix}: error: {' '.join(message.split())}", file=sys.stderr)
+    print(f"{_prefix(name)}: error: {' '.join(message.split())}", file=sys.stderr)
     return code
 
 
