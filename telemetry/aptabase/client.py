@@ -402,19 +402,28 @@ class AptabaseClient:
 
     def with_retries(self, action: Callable[[], T], what: str) -> T:
         """Run `action` under the retry policy; a UserError once attempts run out."""
-
-        def on_retry(attempt: int, error: RetryableError, wait: float) -> None:
-            if isinstance(error, SessionLost):
-                self.forget_session()  # the next attempt signs in with a fresh token
-            self._warn(f"{what}: attempt {attempt} failed ({error.reason}); retrying in {wait:.1f} s")
-
         try:
-            return self.policy.call(action, on_retry)
+            return self.retrying(action, what)
         except RetryableError as exc:
             raise UserError(
                 f"{what} at {self.settings.display_url} failed after {self.policy.max_attempts} "
                 f"attempts (last: {exc.reason})"
             ) from None
+
+    def retrying(
+        self, action: Callable[[], T], label: str, announce: Callable[[str], None] | None = None
+    ) -> T:
+        """Run `action` under the retry policy: a lost session is forgotten (the next attempt
+        signs in with a fresh token) and each wait announced as `{label}: attempt n failed
+        (...)`; the last RetryableError once attempts run out."""
+        say = announce or self._warn
+
+        def on_retry(attempt: int, error: RetryableError, wait: float) -> None:
+            if isinstance(error, SessionLost):
+                self.forget_session()
+            say(f"{label}: attempt {attempt} failed ({error.reason}); retrying in {wait:.1f} s")
+
+        return self.policy.call(action, on_retry)
 
     def _url(self, path: str) -> str:
         return self.settings.base_url + path

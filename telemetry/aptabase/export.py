@@ -19,7 +19,7 @@ from pathlib import Path
 
 from telemetry.aptabase.checks import FileCheck, check_export
 from telemetry.aptabase.client import App, AptabaseClient
-from telemetry.aptabase.retry import IncompleteFile, RetryableError, SessionLost
+from telemetry.aptabase.retry import IncompleteFile, RetryableError
 from telemetry.errors import UserError
 from telemetry.progress import Progress, human_bytes
 
@@ -167,14 +167,12 @@ class _DayExporter:
                 self.progress.reset()
             return self._download_once(day, final)
 
-        def on_retry(number: int, error: RetryableError, wait: float) -> None:
-            if isinstance(error, SessionLost):
-                self.client.forget_session()  # the next attempt signs in with a fresh token
+        def announce(message: str) -> None:
             self.progress.end()
-            self.warn(f"{day}: attempt {number} failed ({error.reason}); retrying in {wait:.1f} s")
+            self.warn(message)
 
         try:
-            nbytes, check = policy.call(attempt, on_retry)
+            nbytes, check = self.client.retrying(attempt, day.isoformat(), announce)
         except RetryableError as exc:
             raise UserError(
                 f"could not export {day} after {policy.max_attempts} attempts (last: {exc.reason}); "
