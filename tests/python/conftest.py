@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -37,9 +39,15 @@ def run_cli(
 
 
 def run_dbt(
-    *args: str, db: Path, tmp: Path, vars: str | None = None, project_dir: Path = REPO_ROOT
+    *args: str,
+    db: Path,
+    tmp: Path,
+    vars: str | None = None,
+    project_dir: Path = REPO_ROOT,
+    check: bool = True,
 ) -> subprocess.CompletedProcess:
-    """`dbt ARGS` against `db`, with target and log paths of the test's own."""
+    """`dbt ARGS` against `db`, with target and log paths of the test's own; it must succeed
+    unless `check` is false."""
     env = {
         **os.environ,
         "TELEMETRY_DB": str(db),
@@ -51,7 +59,7 @@ def run_dbt(
     if vars:
         cmd += ["--vars", vars]
     result = subprocess.run(cmd, cwd=project_dir, env=env, capture_output=True, text=True)
-    if result.returncode != 0:
+    if check and result.returncode != 0:
         raise AssertionError(
             f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}"
         )
@@ -93,6 +101,18 @@ def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     return tmp_path / "warehouse.duckdb"
+
+
+def edit_seed(path: Path, edit: Callable[[list[dict[str, str]]], None]) -> list[dict[str, str]]:
+    """Rewrite the seed CSV at `path` after `edit` changed its rows in place; the rows."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    edit(rows)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return rows
 
 
 def copy_project(dest: Path) -> Path:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-
-from conftest import REPO_ROOT, copy_project, query, run_cli, run_dbt
+from conftest import REPO_ROOT, copy_project, edit_seed, query, run_cli, run_dbt
 
 
 def test_editing_a_rule_moves_failures_to_its_new_bucket(tmp_path):
@@ -31,17 +29,13 @@ def test_editing_a_rule_moves_failures_to_its_new_bucket(tmp_path):
     moved = before[0][2]
     assert moved > 0
 
-    rules_path = project / "seeds" / "failure_rules.csv"
-    with rules_path.open(newline="", encoding="utf-8") as handle:
-        rules = list(csv.DictReader(handle))
-    for rule in rules:
-        if rule["rule_id"] == "vibe_no_model_selected":
-            rule["issue_bucket"] = "transcribe pressed without a model"
-            rule["failure_class"] = "runtime"
-    with rules_path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rules[0]))
-        writer.writeheader()
-        writer.writerows(rules)
+    def rename_bucket(rules: list[dict[str, str]]) -> None:
+        for rule in rules:
+            if rule["rule_id"] == "vibe_no_model_selected":
+                rule["issue_bucket"] = "transcribe pressed without a model"
+                rule["failure_class"] = "runtime"
+
+    edit_seed(project / "seeds" / "failure_rules.csv", rename_bucket)
 
     run_dbt(
         "build",
