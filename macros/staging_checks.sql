@@ -1,9 +1,8 @@
 {#- Staging's data tests in an incremental `dbt build` check what can have changed since the
     last build whose staging tests passed: the UTC days that raw rows landed in since then.
-    Staging is a view that de-duplicates every landed row on each read, so four tests over
-    all of it would cost a daily run more than its models do. Staging is one row per unique
-    event and every copy of an event shares its timestamp, so a day's rows depend only on
-    that day's raw rows: a day no row landed in since the last check is what was checked.
+    Staging is 1:1 with `raw.events` (one row per event, kept by landing, which rewrites a
+    row when a fuller copy lands), so a day's staged rows change only when a row of that
+    day is landed: a day no row landed in since the last check is what was checked.
 
     What the last check covered is int_staging_checked_through, written only by a
     `dbt build` that ran every data test of stg_aptabase__events (dbt builds it after they
@@ -30,7 +29,7 @@
     {%- endif -%}
     {%- set result = run_query(
         "select (select max(checked_through) from " ~ checked ~ ") is null,"
-        ~ " strftime(min(cast(" ~ raw_event_ts() ~ " as date)), '%Y-%m-%d')"
+        ~ " strftime(min(cast(_event_ts as date)), '%Y-%m-%d')"
         ~ " from " ~ raw_events
         ~ " where _landed_at > (select max(checked_through) from " ~ checked ~ ")"
     ) -%}

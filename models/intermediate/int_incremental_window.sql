@@ -10,8 +10,8 @@
     event name already seen (a first `<action>_failed` makes `<action>_started` a start),
     the failure rules, the prop allowlist or var `attempt_timeout_hours`.
     It reads the previous state of int_events_roled and of itself without ref() (they are
-    what this run replaces) and the landing times of raw rows from stg_aptabase__landed_rows:
-    one cheap column scan, where stg_aptabase__events would de-duplicate every event. -#}
+    what this run replaces) and the landing times of staged events (two columns of one
+    scan: landing keeps each event once, replacing it when a fuller copy lands). -#}
 
 {%- set lookback_days = incremental_lookback_days() -%}
 {%- set rebuild_from = incremental_rebuild_from_var() -%}
@@ -104,9 +104,9 @@ previous as (
 landed_since as (
 
     -- the earliest day of a raw row landed after the previous build
-    select min(landed_rows.event_date) as earliest_day
-    from {{ ref('stg_aptabase__landed_rows') }} as landed_rows
-    where landed_rows.landed_at > (select previous.landed_watermark from previous)
+    select min(events.event_date) as earliest_day
+    from {{ ref('stg_aptabase__events') }} as events
+    where events.landed_at > (select previous.landed_watermark from previous)
 
 ),
 

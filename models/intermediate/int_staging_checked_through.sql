@@ -6,7 +6,6 @@
 
 {{ config(materialized='table') }}
 -- depends_on: {{ ref('stg_aptabase__events') }}
--- depends_on: {{ ref('stg_aptabase__landed_rows') }}
 {%- set previous = adapter.get_relation(
     database=this.database, schema=this.schema, identifier=this.identifier
 ) if execute else none %}
@@ -16,7 +15,7 @@
     select
         max(landed_at) as checked_through,
         current_timestamp as checked_at
-    from {{ ref('stg_aptabase__landed_rows') }}
+    from {{ ref('stg_aptabase__events') }}
 
 {%- elif previous is not none %}
 

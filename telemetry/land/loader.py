@@ -20,18 +20,29 @@ from pathlib import Path
 
 import duckdb
 
-from telemetry.aptabase.export_format import CORE_COLUMNS, EXPORT_COLUMNS
+from telemetry.aptabase.export_format import EXPORT_COLUMNS
 from telemetry.duckdb_settings import apply_duckdb_settings
 from telemetry.errors import UserError
+from telemetry.land.event_key import event_id_sql, event_ts_sql, filled_columns_sql
 
 RAW_DDL = f"""
 create schema if not exists raw;
 create table if not exists raw.events (
     {", ".join(f'"{c}" varchar' for c in EXPORT_COLUMNS)},
+    _event_id varchar not null,
+    _event_ts timestamp not null,
+    _copies_landed integer not null,
     _source_file varchar not null,
     _source_line bigint not null,
     _file_checksum varchar not null,
     _landed_at timestamp not null
+);
+create table if not exists raw.event_copies (
+    event_id varchar not null,
+    event_ts timestamp not null,
+    file_checksum varchar not null,
+    source_line bigint not null,
+    landed_at timestamp not null
 );
 create table if not exists raw.rejected_rows (
     source_file varchar not null,
@@ -159,8 +170,83 @@ def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
     # Each file commits on its own; checkpoint once at the end, not after every file's
     # write-ahead log passes the default 16 MiB (a checkpoint per file made landing slow).
     con.execute("set checkpoint_threshold = '1GB'")
+    _keep_events_once(con)
     con.execute(RAW_DDL)
     return con
+
+
+def _keep_events_once(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring a warehouse landed before events were kept once (every copy in `raw.events`)
+    to the current layout, in one transaction: each event's fullest copy stays in
+    `raw.events` (the copy old staging kept: most columns filled, then landed first), every
+    copy goes to `raw.event_copies`, and each file's `duplicate_rows` is recounted with the
+    one event key so that the landing figures reconcile with staging."""
+    has_key = con.execute(
+        "select count(*) from information_schema.columns"
+        " where table_schema = 'raw' and table_name = 'events' and column_name = '_event_id'"
+    ).fetchone()[0]
+    if (
+        has_key
+        or not con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = 'events'"
+        ).fetchone()[0]
+    ):
+        return
+    cols = ", ".join(f'"{c}"' for c in EXPORT_COLUMNS)
+    provenance = "_source_file, _source_line, _file_checksum, _landed_at"
+    con.execute("begin transaction")
+    try:
+        con.execute(
+            f"""
+            alter table raw.events rename to events_before_keys;
+            create temp table _old as
+            select *, {event_id_sql()} as _event_id, {filled_columns_sql()} as _filled
+            from (select *, {event_ts_sql()} as _event_ts from raw.events_before_keys)
+            where _event_ts is not null;
+            """
+        )
+        con.execute(RAW_DDL)
+        con.execute(
+            f"""
+            insert into raw.event_copies
+            select _event_id, _event_ts, _file_checksum, _source_line, _landed_at
+            from _old
+            order by _event_ts;
+            insert into raw.events
+            select {cols}, _event_id, _event_ts, _copies, {provenance}
+            from (
+                select
+                    *,
+                    count(*) over (partition by _event_id) as _copies,
+                    row_number() over (
+                        partition by _event_id
+                        order by _filled desc, _landed_at, _source_file, _source_line
+                    ) as _rank
+                from _old
+            )
+            where _rank = 1
+            order by _event_ts;
+            create temp table _first_copies as
+            select _file_checksum, count(*) as events
+            from (
+                select arg_min(_file_checksum, (_landed_at, _source_file, _source_line)) as _file_checksum
+                from _old
+                group by _event_id
+            )
+            group by _file_checksum;
+            update raw.landed_files
+            set duplicate_rows = rows_landed - coalesce(
+                (select events from _first_copies where _file_checksum = landed_files.file_checksum), 0
+            );
+            drop table raw.events_before_keys;
+            drop table _old;
+            drop table _first_copies;
+            """
+        )
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
 
 
 def land_paths(
@@ -336,6 +422,10 @@ def _land_parquet(con: duckdb.DuckDBPyConnection, path: Path, source: str, check
 # --------------------------------------------------------------------------- common
 
 
+#: When a row is landed, in UTC whatever the machine's time zone (transaction start).
+LANDED_AT = "timezone('UTC', now())"
+
+
 def _finish(
     con: duckdb.DuckDBPyConnection,
     path: Path,
@@ -346,69 +436,29 @@ def _finish(
 ) -> FileResult:
     """Move the parsed rows (`_parsed`) and rejected lines (`_rejected`) into `raw`, in one
     transaction, and count what happened. A data row whose timestamp is not a timestamp is
-    rejected too."""
-    key = ", ".join(
-        'try_cast("timestamp" as timestamp)' if c == "timestamp" else f"nullif(\"{c}\", '')"
-        for c in CORE_COLUMNS
+    rejected too. Each event is kept once in `raw.events` (its fullest copy; an earlier
+    landed copy wins a tie) and every copy is recorded in `raw.event_copies`."""
+    cols = ", ".join(f'"{c}"' for c in EXPORT_COLUMNS)
+    con.execute(
+        f"""
+        create or replace temp table _keyed as
+        select {cols}, _line, {event_ts_sql()} as _event_ts
+        from _parsed
+        where not _is_header
+        """
     )
-    header_lines, bad_ts, rows_read, first_ts, last_ts = con.execute(
+    header_lines, rows_read, bad_ts, first_ts, last_ts = con.execute(
         """
         select
-            count(*) filter (where _is_header),
-            count(*) filter (where not _is_header and try_cast("timestamp" as timestamp) is null),
-            count(*),
-            -- the time range of its rows (a header line's `timestamp` is no timestamp)
-            strftime(min(try_cast("timestamp" as timestamp)), '%Y-%m-%d %H:%M:%S.%f'),
-            strftime(max(try_cast("timestamp" as timestamp)), '%Y-%m-%d %H:%M:%S.%f')
-        from _parsed
+            (select count(*) filter (where _is_header) from _parsed),
+            (select count(*) from _parsed),
+            count(*) filter (where _event_ts is null),
+            strftime(min(_event_ts), '%Y-%m-%d %H:%M:%S.%f'),
+            strftime(max(_event_ts), '%Y-%m-%d %H:%M:%S.%f')
+        from _keyed
         """
     ).fetchone()
-    # Duplicates: landed rows whose event (the 8 core columns) was landed before, from an
-    # earlier file or earlier in this one. Only rows of files whose time range overlaps this
-    # file's can be the same event: the rest of `raw` is not read (a file with no recorded
-    # range, landed before ranges were recorded, is read), so landing stays linear.
-    overlapping = (
-        []
-        if first_ts is None
-        else [
-            row[0]
-            for row in con.execute(
-                f"""
-        select file_checksum from raw.landed_files
-        where rows_landed > 0 and (
-            first_event_ts is null
-            or (first_event_ts <= {_lit(last_ts)} and last_event_ts >= {_lit(first_ts)})
-        )
-        """
-            ).fetchall()
-        ]
-    )
-    landed_before = (
-        f"""
-        select distinct hash({key}) as event_key
-        from raw.events
-        where _file_checksum in ({", ".join(_lit(c) for c in overlapping)})
-            and try_cast("timestamp" as timestamp) between {_lit(first_ts)} and {_lit(last_ts)}
-        """
-        if overlapping
-        else "select null::ubigint as event_key where false"
-    )
-    duplicates = con.execute(
-        f"""
-        with this_file as (
-            select hash({key}) as event_key
-            from _parsed
-            where not _is_header and try_cast("timestamp" as timestamp) is not null
-        ),
-        landed_before as ({landed_before})
-        select
-            count(*) - count(distinct event_key)
-            + count(distinct event_key) filter (
-                where event_key in (select event_key from landed_before)
-            )
-        from this_file
-        """
-    ).fetchone()[0]
+    copies, events, landed_before = _key_copies(con, first_ts, last_ts)
     rejected_lines = con.execute("select count(*) from _rejected").fetchone()[0]
     result = FileResult(
         path,
@@ -416,26 +466,18 @@ def _finish(
         "landed",
         lines_read=rows_read + rejected_lines + (1 if kind == "csv" else 0),
         header_lines=header_lines + (1 if kind == "csv" else 0),
-        rows_landed=rows_read - header_lines - bad_ts,
-        duplicates=int(duplicates),
+        rows_landed=copies,
+        duplicates=copies - events + landed_before,
         rejected=rejected_lines + bad_ts,
     )
-    cols = ", ".join(f'"{c}"' for c in EXPORT_COLUMNS)
     con.execute("begin transaction")
     try:
-        con.execute(
-            f"""
-            insert into raw.events
-            select {cols}, {_lit(source)}, _line, {_lit(checksum)}, now()::timestamp
-            from _parsed
-            where not _is_header and try_cast("timestamp" as timestamp) is not null
-            """
-        )
+        _keep_events(con, source, checksum, first_ts, last_ts, landed_before)
         if rejected_lines:
             con.execute(
                 f"""
                 insert into raw.rejected_rows
-                select {_lit(source)}, {_lit(checksum)}, _line, reason, raw_text, now()::timestamp
+                select {_lit(source)}, {_lit(checksum)}, _line, reason, raw_text, {LANDED_AT}
                 from _rejected
                 """
             )
@@ -445,9 +487,9 @@ def _finish(
                 insert into raw.rejected_rows
                 select {_lit(source)}, {_lit(checksum)}, _line,
                     'BAD TIMESTAMP: ' || coalesce('"' || "timestamp" || '"', 'empty'),
-                    concat_ws(',', {cols}), now()::timestamp
-                from _parsed
-                where not _is_header and try_cast("timestamp" as timestamp) is null
+                    concat_ws(',', {cols}), {LANDED_AT}
+                from _keyed
+                where _event_ts is null
                 """
             )
         _record_file(con, path, source, checksum, kind, header, result, (first_ts, last_ts))
@@ -457,9 +499,116 @@ def _finish(
         raise
     con.execute(
         "drop view if exists _parsed; drop table if exists _landing_lines;"
-        " drop table if exists _landing; drop table if exists _rejected"
+        " drop table if exists _landing; drop table if exists _rejected; drop table if exists _keyed;"
+        " drop table if exists _copies; drop table if exists _best; drop table if exists _landed_before"
     )
     return result
+
+
+def _key_copies(
+    con: duckdb.DuckDBPyConnection, first_ts: str | None, last_ts: str | None
+) -> tuple[int, int, int]:
+    """Key this file's rows (`_copies`), keep each event's fullest copy (`_best`, with how
+    many copies the file holds) and find the events landed before (`_landed_before`, with
+    their kept copy's fullness). Only raw rows in this file's time range are read: every copy
+    of an event has its time. Returns (copies, distinct events, events landed before)."""
+    con.execute(
+        f"""
+        create or replace temp table _copies as
+        select *, {event_id_sql()} as _event_id, {filled_columns_sql()} as _filled
+        from _keyed
+        where _event_ts is not null
+        """
+    )
+    con.execute(
+        """
+        create or replace temp table _best as
+        select * exclude (_rank)
+        from (
+            select
+                *,
+                count(*) over (partition by _event_id) as _file_copies,
+                row_number() over (partition by _event_id order by _filled desc, _line) as _rank
+            from _copies
+        )
+        where _rank = 1
+        """
+    )
+    in_range = "false" if first_ts is None else f"_event_ts between {_lit(first_ts)} and {_lit(last_ts)}"
+    con.execute(
+        f"""
+        create or replace temp table _landed_before as
+        select _event_id, {filled_columns_sql()} as _filled, _copies_landed
+        from raw.events
+        where {in_range} and _event_id in (select _event_id from _best)
+        """
+    )
+    return con.execute(
+        "select (select count(*) from _copies), (select count(*) from _best),"
+        " (select count(*) from _landed_before)"
+    ).fetchone()
+
+
+def _keep_events(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    checksum: str,
+    first_ts: str | None,
+    last_ts: str | None,
+    landed_before: int,
+) -> None:
+    """Write this file's events into `raw.events` and its copies into `raw.event_copies`
+    (inside the caller's transaction). A new event is inserted; an event landed before gets
+    its copies counted, and its row replaced by this file's copy when that one is fuller."""
+    cols = ", ".join(f'"{c}"' for c in EXPORT_COLUMNS)
+    provenance = f"{_lit(source)}, _line, {_lit(checksum)}, {LANDED_AT}"
+    if landed_before:
+        in_range = f"_event_ts between {_lit(first_ts)} and {_lit(last_ts)}"
+        con.execute(
+            f"""
+            update raw.events
+            set _copies_landed = raw.events._copies_landed + _best._file_copies
+            from _best
+            where raw.events.{in_range} and raw.events._event_id = _best._event_id
+            """
+        )
+        replaced = con.execute(
+            f"""
+            create or replace temp table _fuller as
+            select {cols}, _best._event_id, _event_ts, _landed_before._copies_landed + _file_copies,
+                {provenance}
+            from _best
+            inner join _landed_before on _best._event_id = _landed_before._event_id
+            where _best._filled > _landed_before._filled;
+            select count(*) from _fuller
+            """
+        ).fetchone()[0]
+        if replaced:
+            con.execute(
+                f"""
+                delete from raw.events
+                where {in_range} and _event_id in (select _event_id from _fuller);
+                insert into raw.events select * from _fuller order by _event_ts;
+                drop table _fuller
+                """
+            )
+    con.execute(
+        f"""
+        insert into raw.events
+        select {cols}, _event_id, _event_ts, _file_copies, {provenance}
+        from _best
+        where _event_id not in (select _event_id from _landed_before)
+        order by _event_ts, _line
+        """
+    )
+    con.execute(
+        f"""
+        insert into raw.event_copies
+        select _event_id, _event_ts, {_lit(checksum)}, _line, {LANDED_AT}
+        from _copies
+        order by _event_ts, _line
+        """
+    )
 
 
 def _record_file(
@@ -489,7 +638,7 @@ def _record_file(
         "insert into raw.landed_files (file_checksum, source_file, file_format, columns_found,"
         " bytes, lines_read, header_lines, rows_landed, duplicate_rows, rejected_rows,"
         " landed_at, first_event_ts, last_event_ts)"
-        f" values ({texts}, {counts}, now()::timestamp, {first_ts}, {last_ts})"
+        f" values ({texts}, {counts}, {LANDED_AT}, {first_ts}, {last_ts})"
     )
 
 

@@ -9,6 +9,8 @@ import duckdb
 import pytest
 from conftest import land, query, run_cli, run_dbt
 
+from telemetry.aptabase.export_format import EXPORT_COLUMNS
+
 HEADER16 = (
     '"timestamp","user_id","session_id","event_name","string_props","numeric_props",'
     '"os_name","os_version","locale","app_version","app_build_number","engine_name",'
@@ -164,52 +166,78 @@ def test_duplicates_of_landed_events_are_counted(tmp_path, db):
     assert "5 rows landed + 0 rejected; 2 duplicates, 3 new events" in out
 
 
-def test_duplicates_are_looked_for_in_files_whose_time_range_overlaps(tmp_path, db):
-    """Each landed file records the time range of its rows; a new file is compared with
-    the rows of files whose range overlaps its own (and of files landed before ranges were
-    recorded), so its duplicates are counted without reading the rest of raw."""
-    day1 = write(
-        tmp_path / "day1.csv",
+def test_an_event_is_kept_once_as_its_fullest_copy(tmp_path, db):
+    """A trimmed 8-column copy landed first, the full export after it: `raw.events` holds
+    each event once, now as the full copy (session and locale kept) with its file, line and
+    landing time; every copy is in `raw.event_copies`; a copy no fuller than the kept one
+    changes only the count."""
+    trimmed = write(
+        tmp_path / "trimmed.csv",
+        [HEADER8, "2026-02-01 10:00:00,app_started,u2,3.0.9,Windows,10.0.19045,,"],
+    )
+    full = write(
+        tmp_path / "full.csv",
         [
             HEADER16,
-            row16("2026-02-01 10:00:00", "u1", "app_started"),
-            row16("2026-02-01 23:59:59", "u2", "app_started"),
+            row16("2026-02-01 09:00:00", "u1", "app_started"),
+            row16("2026-02-01 10:00:00", "u2", "app_started"),
         ],
     )
-    day3 = write(tmp_path / "day3.csv", [HEADER16, row16("2026-02-03 08:00:00", "u3", "app_started")])
-    land(db, day1, day3)
-    assert query(
-        db, "select source_file, first_event_ts, last_event_ts from raw.landed_files order by 1"
-    ) == [
-        (str(day1.resolve()), datetime(2026, 2, 1, 10), datetime(2026, 2, 1, 23, 59, 59)),
-        (str(day3.resolve()), datetime(2026, 2, 3, 8), datetime(2026, 2, 3, 8)),
+    land(db, trimmed)
+    (first_landed,) = query(db, "select _landed_at from raw.events")[0]
+    assert "2 rows landed + 0 rejected; 1 of the landed rows duplicate" in land(db, full)
+    kept = "select user_id, session_id, locale, _copies_landed, _source_file, _source_line from raw.events"
+    assert query(db, kept + " order by user_id") == [
+        ("u1", "sess-u1", "en-US", 1, str(full.resolve()), 2),
+        ("u2", "sess-u2", "en-US", 2, str(full.resolve()), 3),
     ]
-    # an overlapping export (day 1 evening to day 2) repeats one day-1 row
-    overlap = write(
-        tmp_path / "overlap.csv",
-        [
-            HEADER16,
-            row16("2026-02-01 23:59:59", "u2", "app_started"),
-            row16("2026-02-02 09:00:00", "u4", "app_started"),
-        ],
-    )
-    assert "2 rows landed + 0 rejected; 1 of the landed rows duplicate" in land(db, overlap)
-
-    # a warehouse landed before ranges were recorded: the columns are added, its files'
-    # rows are still compared
-    with duckdb.connect(str(db)) as con:
-        con.execute("alter table raw.landed_files drop column first_event_ts")
-        con.execute("alter table raw.landed_files drop column last_event_ts")
+    assert query(db, "select min(_landed_at) > ? from raw.events", [first_landed]) == [(True,)]
     again = write(
-        tmp_path / "again.csv",
+        tmp_path / "again.csv",  # another file: the trimmed copy once more, and a new event
         [
-            HEADER16,
-            row16("2026-02-03 08:00:00", "u3", "app_started"),
-            row16("2026-02-03 09:00:00", "u5", "app_started"),
+            HEADER8,
+            "2026-02-01 10:00:00,app_started,u2,3.0.9,Windows,10.0.19045,,",
+            "2026-02-01 11:00:00,app_started,u3,3.0.9,Windows,10.0.19045,,",
         ],
     )
-    assert "2 rows landed + 0 rejected; 1 of the landed rows duplicate" in land(db, again)
-    assert query(db, "select count(*), count(first_event_ts) from raw.landed_files") == [(4, 1)]
+    land(db, again)
+    assert query(db, kept + " where user_id = 'u2'") == [
+        ("u2", "sess-u2", "en-US", 3, str(full.resolve()), 3)
+    ]
+    copies = (
+        "select source_file, source_line from raw.event_copies join raw.landed_files using (file_checksum)"
+    )
+    assert sorted(query(db, copies)) == sorted(
+        [
+            (str(trimmed.resolve()), 2),
+            (str(full.resolve()), 2),
+            (str(full.resolve()), 3),
+            (str(again.resolve()), 2),
+            (str(again.resolve()), 3),
+        ]
+    )
+
+
+def test_one_event_written_with_an_offset_is_one_event_in_landing_and_staging(tmp_path, db):
+    """The same instant as export text and with an explicit offset (and as `T...Z`): landing
+    counts one new event and two duplicates, and staging holds that one event with its three
+    copies. Time parsing and the event key have one definition (telemetry/land/event_key.py)."""
+    csv_file = write(
+        tmp_path / "offsets.csv",
+        [
+            HEADER8,
+            "2026-02-01 08:00:00,app_started,u1,3.0.9,Windows,10.0.19045,,",
+            "2026-02-01 10:00:00+02:00,app_started,u1,3.0.9,Windows,10.0.19045,,",
+            "2026-02-01T08:00:00.000Z,app_started,u1,3.0.9,Windows,10.0.19045,,",
+            "2026-02-01T23:30:00-0100,app_started,u2,3.0.9,Windows,10.0.19045,,",
+        ],
+    )
+    out = land(db, csv_file)
+    assert "4 rows landed + 0 rejected; 2 duplicates, 2 new events" in out
+    run_dbt("run", "--select", "stg_aptabase__events", db=db, tmp=tmp_path)
+    assert query(
+        db, "select user_id, event_ts, copies_landed from staging.stg_aptabase__events order by 1"
+    ) == [("u1", datetime(2026, 2, 1, 8), 3), ("u2", datetime(2026, 2, 2, 0, 30), 1)]
 
 
 @pytest.mark.parametrize(
@@ -338,3 +366,48 @@ def test_windows_line_endings(tmp_path, db):
         ("u1", "10", None),
         ("u2", "10", '{"a":"b"}'),
     ]
+
+
+def test_a_warehouse_landed_with_every_copy_is_brought_to_one_row_per_event(tmp_path, db):
+    """A warehouse from before events were kept once (every copy a row of raw.events): the
+    next `telemetry land` keeps each event's fullest copy, records every copy, and recounts
+    each file's duplicates with the one event key (the offset copy is a duplicate now), so
+    the landing figures reconcile with staging."""
+    old_columns = ", ".join(f'"{c}" varchar' for c in EXPORT_COLUMNS)
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            f"""
+            create schema raw;
+            create table raw.events ({old_columns}, _source_file varchar, _source_line bigint,
+                _file_checksum varchar, _landed_at timestamp);
+            insert into raw.events (timestamp, event_name, user_id, _source_file, _source_line,
+                    _file_checksum, _landed_at)
+            values ('2026-02-01 08:00:00', 'app_started', 'u1', 'a.csv', 2, 'a', '2026-02-02 00:00:00'),
+                ('2026-02-01 09:00:00', 'app_started', 'u2', 'a.csv', 3, 'a', '2026-02-02 00:00:00');
+            insert into raw.events (timestamp, event_name, user_id, session_id, _source_file,
+                    _source_line, _file_checksum, _landed_at)
+            values ('2026-02-01 10:00:00+02:00', 'app_started', 'u1', 's1', 'b.csv', 2, 'b',
+                '2026-02-03 00:00:00');
+            create table raw.landed_files (file_checksum varchar primary key, source_file varchar,
+                file_format varchar, columns_found varchar, bytes bigint, lines_read bigint,
+                header_lines bigint, rows_landed bigint, duplicate_rows bigint, rejected_rows bigint,
+                landed_at timestamp);
+            insert into raw.landed_files values
+                ('a', 'a.csv', 'csv', '', 0, 3, 1, 2, 0, 0, '2026-02-02 00:00:00'),
+                ('b', 'b.csv', 'csv', '', 0, 2, 1, 1, 0, 0, '2026-02-03 00:00:00');
+            """
+        )
+    land(db, write(tmp_path / "new.csv", [HEADER8, "2026-02-01 09:00:00,app_started,u2,,,,,"]))
+    assert query(
+        db, "select user_id, session_id, _event_ts, _copies_landed, _source_file from raw.events order by 1"
+    ) == [
+        ("u1", "s1", datetime(2026, 2, 1, 8), 2, "b.csv"),
+        ("u2", None, datetime(2026, 2, 1, 9), 2, "a.csv"),
+    ]
+    assert query(db, "select count(*) from raw.event_copies") == [(4,)]
+    assert query(db, "select source_file, duplicate_rows from raw.landed_files order by 1") == [
+        (str((tmp_path / "new.csv").resolve()), 1),
+        ("a.csv", 0),
+        ("b.csv", 1),
+    ]
+    assert query(db, "select count(*) from information_schema.tables where table_schema = 'raw'") == [(4,)]

@@ -30,11 +30,10 @@ def test_privacy_test_finds_a_leak_and_ignores_ids(tmp_path):
     assert landed.returncode == 0, landed.stderr
     with duckdb.connect(str(db)) as con:
         con.execute(
-            """insert into raw.events
-               select * replace (
-                   ? as string_props, 'u-home-1' as user_id, _source_line + 100000 as _source_line
-               )
-               from raw.events where event_name like '%\\_failed' escape '\\' limit 1""",
+            """update raw.events set string_props = ?, user_id = 'u-home-1'
+               where _event_id = (
+                   select min(_event_id) from raw.events where event_name like '%\\_failed' escape '\\'
+               )""",
             ['{"error_message":"Audio file not found: /home/' + NAME + '/Music/take1.wav"}'],
         )
 

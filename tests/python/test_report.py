@@ -470,8 +470,9 @@ def test_dbt_failure_is_one_line_naming_the_failing_node(workdir, report_env):
     con = duckdb.connect(str(db))
     con.execute(RAW_DDL)
     con.execute(
-        "insert into raw.events (timestamp, event_name, user_id, _source_file, _source_line, "
-        "_file_checksum, _landed_at) values (null, 'app_started', 'U1', 'x.csv', 2, 'abc', now())"
+        "insert into raw.events (timestamp, event_name, user_id, _event_id, _event_ts, _copies_landed, "
+        "_source_file, _source_line, _file_checksum, _landed_at) "
+        "values (null, 'app_started', 'U1', 'e1', now(), 1, 'x.csv', 2, 'abc', now())"
     )
     con.close()
     result = run_report(report_env, "--db", str(db))

@@ -47,4 +47,5 @@ def test_sample_lands_once_and_stages_exactly_the_unique_events(tmp_path):
     # landing everything again changes nothing
     again = run_cli("land", str(SAMPLE), "--db", str(db), check=True).stdout
     assert f"total: {files} files ({files} already landed)" in again
-    assert query(db, "select count(*) from raw.events")[0][0] == landed
+    assert query(db, "select count(*) from raw.events")[0][0] == new
+    assert query(db, "select count(*) from raw.event_copies")[0][0] == landed

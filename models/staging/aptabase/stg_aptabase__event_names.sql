@@ -1,11 +1,8 @@
-{#- One row per event name in the landed events: the names `stg_aptabase__events` holds,
-    read without de-duplicating every event (copies of an event share its name). -#}
+{#- One row per event name among the landed events: what event roles are derived from. -#}
 
 with source as (
 
-    select
-        nullif(event_name, '') as event_name,
-        {{ raw_event_ts() }} as event_ts
+    select nullif(event_name, '') as event_name
     from {{ source('aptabase', 'events') }}
 
 ),
@@ -14,7 +11,6 @@ final as (
 
     select distinct event_name
     from source
-    where event_ts is not null
 
 )
 

@@ -1,15 +1,6 @@
-{#- One row per unique event. Raw rows are the same event when their 8 core columns agree
-    after empty strings are read as null (a raw export and a pandas-trimmed copy of it, two
-    day exports that share the midnight row, repeated page-boundary rows); the copy with the
-    most columns filled wins. -#}
-{%- set core_columns = [
-    'event_ts', 'event_name', 'user_id', 'app_version',
-    'os_name', 'os_version', 'string_props_raw', 'numeric_props_raw'
-] -%}
-{%- set context_columns = [
-    'session_id', 'locale', 'app_build_number', 'engine_name',
-    'engine_version', 'country_code', 'country_name', 'region_name'
-] -%}
+{#- One row per event, typed and parsed: 1:1 with `raw.events`, where landing keeps each
+    event once (its fullest copy) with its UTC time and key (telemetry/land/event_key.py).
+    Nothing here de-duplicates or re-parses time, so a read costs one scan. -#}
 
 with source as (
 
@@ -20,8 +11,8 @@ with source as (
 normalized as (
 
     select
-        -- identity: the 8 core columns, empty strings as null
-        {{ raw_event_ts() }} as event_ts,
+        _event_id as event_id,
+        _event_ts as event_ts,
         nullif(event_name, '') as event_name,
         nullif(user_id, '') as user_id,
         nullif(app_version, '') as app_version,
@@ -41,37 +32,12 @@ normalized as (
         nullif(region_name, '') as region_name,
 
         -- provenance
+        _copies_landed as copies_landed,
         _source_file as source_file,
         _source_line as source_line,
         _file_checksum as file_checksum,
         _landed_at as landed_at
     from source
-
-),
-
-keyed as (
-
-    select
-        *,
-        {{ surrogate_key(core_columns) }} as event_id,
-        {{ count_filled(core_columns + context_columns) }} as filled_columns
-    from normalized
-    where event_ts is not null
-
-),
-
-deduplicated as (
-
-    -- event_ts is part of event_id; partitioning by it too lets a filter on event_ts (an
-    -- incremental run's days) reach the raw scan instead of de-duplicating every event
-    select
-        *,
-        count(*) over (partition by event_ts, event_id) as copies_landed
-    from keyed
-    qualify row_number() over (
-        partition by event_ts, event_id
-        order by filled_columns desc, landed_at asc, source_file asc, source_line asc
-    ) = 1
 
 ),
 
@@ -99,7 +65,7 @@ parsed as (
     select
         *,
         {{ repair_props_json('string_props_raw') }} as string_props_repaired
-    from deduplicated
+    from normalized
 
 ),
 

@@ -1,0 +1,54 @@
+"""What an event is: the one definition of its UTC time and of its key.
+
+Landing computes both once per landed row (DuckDB SQL over the raw text) and stores them
+in `raw.events` (`_event_ts`, `_event_id`); dbt reads them from there and never derives
+them again, so the landing summary and staging cannot disagree about which rows are the
+same event.
+
+- Time: Aptabase writes UTC text `YYYY-MM-DD HH:MM:SS`. A rewritten file may carry `T`, a
+  fraction, `Z` or an explicit offset (`+02:00`, `-0100`): an offset is converted to UTC;
+  blanks around the text are ignored; a text that is no timestamp gives null (the row is
+  rejected with its reason).
+- Key: the md5 of the 8 core columns (docs/aptabase.md) with the time as parsed above and
+  empty text read as null. Two rows are the same event when their keys agree.
+- Fullness: how many of the 16 export columns a copy fills; the fullest copy of an event is
+  the one kept (a full export beats a pandas-trimmed 8-column rewrite of it).
+"""
+
+from __future__ import annotations
+
+from telemetry.aptabase.export_format import CORE_COLUMNS, EXPORT_COLUMNS
+
+#: Offsets DuckDB reads as a time zone: `Z`, `+02`, `+0200`, `+02:00` at the end.
+_OFFSET_PATTERN = "([+-][0-9]{2}(:?[0-9]{2})?|[zZ])$"
+
+
+def event_ts_sql(column: str = '"timestamp"') -> str:
+    """SQL for the UTC timestamp of a raw text column. The export's own shape (nearly every
+    row) is cast as it is: a LIKE is cheaper than the offset pattern."""
+    text = f"nullif(trim({column}), '')"
+    return (
+        f"case when {column} like '____-__-__ __:__:__' then try_cast({column} as timestamp)"
+        f" when regexp_matches({text}, '{_OFFSET_PATTERN}')"
+        f" then timezone('UTC', try_cast({text} as timestamptz))"
+        f" else try_cast({text} as timestamp) end"
+    )
+
+
+def _text(column: str) -> str:
+    return f"nullif(\"{column}\", '')"
+
+
+def event_id_sql(event_ts: str = "_event_ts") -> str:
+    """SQL for the event key, given the parsed time's expression: md5 of the core columns,
+    each as text (`<null>` for a missing one), joined by `|`."""
+    parts = [
+        f"coalesce(cast({event_ts if c == 'timestamp' else _text(c)} as varchar), '<null>')"
+        for c in CORE_COLUMNS
+    ]
+    return "md5(" + " || '|' || ".join(parts) + ")"
+
+
+def filled_columns_sql() -> str:
+    """SQL for how many of the export columns a row fills (empty text is not filled)."""
+    return " + ".join(f"(case when {_text(c)} is not null then 1 else 0 end)" for c in EXPORT_COLUMNS)
