@@ -9,7 +9,7 @@ with versions as (
         window_events,
         version_rank,
         is_in_scope
-    from {{ ref('int_app_versions_in_scope') }}
+    from {{ ref('kpi_scope_app_versions') }}
 
 ),
 

@@ -8,7 +8,7 @@ with events as (
         event_name,
         event_role,
         user_id
-    from {{ ref('int_events_in_scope') }}
+    from {{ ref('kpi_scope_events') }}
 
 ),
 

@@ -6,7 +6,7 @@ with failures as (
     select
         failure_class,
         user_id
-    from {{ ref('int_events_in_scope') }}
+    from {{ ref('kpi_scope_events') }}
     where event_role = 'failure'
 
 ),

@@ -9,7 +9,7 @@ with scope as (
         window_end,
         version_filter,
         has_version_filter
-    from {{ ref('int_kpi_scope') }}
+    from {{ ref('kpi_scope') }}
 
 ),
 

@@ -5,12 +5,19 @@
     With `literals` (a list of strings), only the values of rows whose text columns, joined
     into one string, contain one of them: a superset of the values that contain one (a
     value is inside its row's joined text), found with one pattern match per row instead of
-    one per value (10.5 -> 7.5 s over 10 M events). The caller checks each value. -#}
+    one per value (10.5 -> 7.5 s over 10 M events). The caller checks each value.
+
+    Views are not read: a view in `marts` re-exposes the rows of the tables it selects
+    from (kpi_scope_events and kpi_scope_action_attempts filter the facts), which are read;
+    a model that computes new text must be a table. In an incremental `dbt build`, a model
+    that names its day column (`meta: {rebuilt_days_column: ...}`) is read for the days the
+    run rebuilt only (rebuilt_days_condition). -#}
 {% macro marts_text_values(literals=none) %}
     {%- set selects = [] -%}
     {%- if execute -%}
         {%- for node in graph.nodes.values()
-            if node.resource_type == 'model' and node.config.schema == 'marts' -%}
+            if node.resource_type == 'model' and node.config.schema == 'marts'
+                and node.config.materialized != 'view' -%}
             {%- set relation = adapter.get_relation(node.database, node.schema, node.alias) -%}
             {%- set text_columns = [] -%}
             {%- if relation is not none -%}
@@ -25,8 +32,12 @@
                 {%- for column in text_columns -%}
                     {%- do as_text.append('cast(' ~ column ~ ' as varchar) as ' ~ column) -%}
                 {%- endfor -%}
-                {%- set row_filter = '' if literals is none else ' where ' ~ matches_any_literal(
-                    'concat_ws(chr(31), ' ~ text_columns | join(', ') ~ ')', literals) -%}
+                {%- set conditions = [rebuilt_days_condition(node)] -%}
+                {%- if literals is not none -%}
+                    {%- do conditions.append(matches_any_literal(
+                        'concat_ws(chr(31), ' ~ text_columns | join(', ') ~ ')', literals)) -%}
+                {%- endif -%}
+                {%- set row_filter = ' where ' ~ conditions | join(' and ') -%}
                 {%- do selects.append(
                     "select '" ~ node.name ~ "' as model_name, column_name, column_value"
                     ~ " from (unpivot (select " ~ as_text | join(', ') ~ " from " ~ relation

@@ -4,14 +4,14 @@
     row when a fuller copy lands), so a day's staged rows change only when a row of that
     day is landed: a day no row landed in since the last check is what was checked.
 
-    What the last check covered is int_staging_checked_through, written only by a
+    What the last check covered is ctl_staging_checked_through, written only by a
     `dbt build` that ran every data test of stg_aptabase__events (dbt builds it after they
     pass, skips it when one fails). Everything is checked on `dbt test`, on --full-refresh,
     on the first build and when that model is missing or empty. A change of staging SQL or
     macros needs --full-refresh (README), as for the incremental models.
 
     A test opts in with `config: {meta: {check: landed_since_last_build}}`; the test's
-    model is then filtered on `event_ts` (get_where_subquery below). -#}
+    model is then filtered on `event_ts` (macros/overrides/get_where_subquery.sql). -#}
 
 {% macro staging_check_from() -%}
     {#- none: check every day; 'nothing': no row landed since the last check; else the first
@@ -20,10 +20,7 @@
     {%- if not execute or flags.WHICH != 'build' or flags.FULL_REFRESH -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.int_staging_checked_through') -%}
-    {%- set checked = adapter.get_relation(
-        database=node.database, schema=node.schema, identifier=node.alias
-    ) if node else none -%}
+    {%- set checked = built_relation('ctl_staging_checked_through') -%}
     {%- if checked is none -%}
         {{ return(none) }}
     {%- endif -%}
@@ -54,28 +51,6 @@
 {#- Whether the running test opted in to checking only what landed since the last check. -#}
 {% macro checks_landed_since_last_build() -%}
     {{ return((config.get('meta') or {}).get('check') == 'landed_since_last_build') }}
-{%- endmacro %}
-
-{#- dbt's own get_where_subquery (the relation a generic test reads, filtered by its
-    `where` config), plus the staging check scope for tests that opt in. -#}
-{% macro get_where_subquery(relation) -%}
-    {%- set conditions = [] -%}
-    {%- if config.get('where') -%}
-        {%- do conditions.append('(' ~ config.get('where') ~ ')') -%}
-    {%- endif -%}
-    {%- if checks_landed_since_last_build() -%}
-        {%- set scope = staging_check_condition('event_ts') -%}
-        {%- if scope != 'true' -%}
-            {%- do conditions.append(scope) -%}
-        {%- endif -%}
-    {%- endif -%}
-    {%- if conditions -%}
-        {%- set filtered -%}
-            (select * from {{ relation }} where {{ conditions | join(' and ') }}) dbt_subquery
-        {%- endset -%}
-        {{ return(filtered) }}
-    {%- endif -%}
-    {{ return(relation) }}
 {%- endmacro %}
 
 {#- True when this invocation is a `dbt build` that selected every data test of

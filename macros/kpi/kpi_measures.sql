@@ -5,7 +5,7 @@
 
 {#- The event measures every KPI grain shares (kpi-definitions.md), in two steps so that no
     grain counts distinct users over every event:
-    1. `kpi_user_event_counts()`: aggregates over rows of int_events_in_scope grouped by
+    1. `kpi_user_event_counts()`: aggregates over rows of kpi_scope_events grouped by
        `user_id` plus the grain's columns (one row per user and grain value; the null user
        is one row). `primary_action_column` names a column holding the overall primary
        action on each row (null when there is none).

@@ -2,12 +2,13 @@
     read). A one-event lifecycle (taxonomy role `outcome`) takes its role from the outcome
     prop: true/success/ok/1 is a success, false/failure/error/0 a failure. Messages are normalized here once: the redacted form
     published in marts and the template unmatched failures are bucketed by.
-    Incremental: each run replaces the days from the run window on (int_incremental_window). -#}
+    Incremental: each run replaces the days from the run window on (ctl_incremental_window). -#}
 
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='event_date',
+    meta={'rebuilt_days_column': 'event_date'},
     on_schema_change='fail',
 ) }}
 {%- set rebuild_from = incremental_rebuild_from('select max(event_date) from ' ~ this) %}

@@ -4,7 +4,7 @@
     `unclassified` and bucketed by their message template (or event name and error code
     when they have no message).
     Incremental: a failure's class depends only on the event itself and on inputs whose
-    change makes int_incremental_window rebuild everything, so a run classifies the failures
+    change makes ctl_incremental_window rebuild everything, so a run classifies the failures
     not classified yet; the pre-hook drops events that are no longer failures. -#}
 
 {{ config(

@@ -40,16 +40,8 @@ import duckdb
 from telemetry.errors import UserError
 from telemetry.paths import REPO_ROOT
 
-#: The KPI marts a report reads; `+` builds everything upstream of them too.
-KPI_MARTS: tuple[str, ...] = (
-    "kpi_reliability_summary",
-    "kpi_reliability_by_dimension",
-    "kpi_issue_buckets",
-    "kpi_action_lifecycle",
-    "kpi_daily",
-    "kpi_release_health",
-    "kpi_repeat_failures",
-)
+#: The selector (selectors.yml) of the KPI marts and everything they are built from.
+KPI_SELECTOR = "kpi"
 #: dbt path selector of the analyses behind the report's sections.
 ANALYSES_SELECTOR = "analyses/report_*"
 SOURCE_ALIAS = "telemetry_report_source"
@@ -198,7 +190,7 @@ def run_dbt(paths: ReportPaths, scope: ReportScope, *, run_tests: bool, echo: Ec
         "target_path": str(paths.target),
         "log_path": str(paths.logs),
         "vars": scope.dbt_vars(),
-        "select": [f"+{name}" for name in KPI_MARTS],
+        "selector": KPI_SELECTOR,
         "run_tests": run_tests,
         "analyses": ANALYSES_SELECTOR,
     }

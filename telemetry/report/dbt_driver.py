@@ -3,8 +3,8 @@ report analyses, and describe what happens as JSON lines on stdout.
 
     python -m telemetry.report.dbt_driver SPEC_JSON
 
-SPEC_JSON holds `project_dir`, `target_path`, `log_path`, `vars` (dict), `select` (list of
-node selectors), `run_tests` (bool) and `analyses` (a path selector). One process and one
+SPEC_JSON holds `project_dir`, `target_path`, `log_path`, `vars` (dict), `selector` (a
+selector of selectors.yml), `run_tests` (bool) and `analyses` (a path selector). One process and one
 parse serve both dbt commands (a second `dbt` process would parse the project again). The
 project is parsed without the report's vars, so dbt's partial parse stays valid from one
 report to the next; the vars are given to `build` and `compile`, which render every node
@@ -92,7 +92,7 @@ def main(argv: list[str]) -> int:
     manifest = parsed.result
 
     protocol.send(event="step", step="build")
-    build_args = ["build", *common, *dbt_vars, "--select", *spec["select"]]
+    build_args = ["build", *common, *dbt_vars, "--selector", spec["selector"]]
     build_args += ["--exclude-resource-type", "unit_test"]
     if not spec.get("run_tests", True):
         build_args += ["--exclude-resource-type", "test"]

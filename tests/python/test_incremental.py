@@ -104,7 +104,7 @@ def test_incremental_runs_match_a_full_refresh(tmp_path, exports):
 
     land(db, exports["day1_early"], exports["day2"], exports["day3"], exports["day4_trimmed"])
     run_dbt(*BUILD, db=db, tmp=tmp_path)
-    first = query(db, "select full_rebuild_reason from intermediate.int_incremental_window")
+    first = query(db, "select full_rebuild_reason from control.ctl_incremental_window")
     assert first == [("first build",)]
 
     land(db, exports["day4"], exports["day5"])
@@ -112,18 +112,27 @@ def test_incremental_runs_match_a_full_refresh(tmp_path, exports):
     ((full, cutoff, landed_since, newest),) = query(
         db,
         "select full_rebuild, cutoff_date, earliest_day_landed_since, previous_newest_day"
-        " from intermediate.int_incremental_window",
+        " from control.ctl_incremental_window",
     )
-    # the lookback (the day before the newest built) or day 4, where fuller copies landed
-    assert (full, landed_since) == (False, DAYS[3])
-    assert cutoff == min(newest - timedelta(days=1), DAYS[3])
+    # the lookback (a day) before day 4, where fuller copies landed
+    assert (full, landed_since, newest) == (False, DAYS[3], DAYS[3])
+    assert cutoff == DAYS[3] - timedelta(days=1)
 
     land(db, exports["day6"], exports["day1"])
     run_dbt(*BUILD, db=db, tmp=tmp_path)
-    window = query(db, "select full_rebuild, cutoff_date from intermediate.int_incremental_window")
-    assert window == [(False, DAYS[0])]  # the late rows of day 1 move the window back
+    window = query(db, "select full_rebuild, cutoff_date from control.ctl_incremental_window")
+    assert window == [(False, DAYS[0] - timedelta(days=1))]  # late rows of day 1 move it back
     # the incremental models were really built incrementally (not rebuilt from scratch)
     assert query(db, "select count(*) from marts.fct_events where event_date = ?", [DAYS[5]])[0][0] > 0
+
+    # nothing landed: nothing is rebuilt, and the facts stay as they were
+    before = query(db, "select count(*), max(event_date) from marts.fct_events")
+    run_dbt(*BUILD, db=db, tmp=tmp_path)
+    window = query(
+        db, "select nothing_to_rebuild, cutoff_date, previous_newest_day from control.ctl_incremental_window"
+    )
+    assert window == [(True, DAYS[5] + timedelta(days=1), DAYS[5])]
+    assert query(db, "select count(*), max(event_date) from marts.fct_events") == before
 
     incremental = tmp_path / "incremental.duckdb"
     shutil.copy(db, incremental)

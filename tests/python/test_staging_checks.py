@@ -75,7 +75,7 @@ def status_of(statuses: dict[str, str], prefix: str) -> str:
 
 
 def checked_through(db: Path):
-    return query(db, "select checked_through from intermediate.int_staging_checked_through")[0][0]
+    return query(db, "select checked_through from control.ctl_staging_checked_through")[0][0]
 
 
 def compiled_staging_tests(tmp: Path) -> list[str]:
@@ -125,7 +125,7 @@ def test_incremental_build_checks_the_days_landed_since_the_last_check(tmp_path,
     land(db, exports["day4_bad"])
     code, statuses = dbt_may_fail("build", db=db, tmp=tmp_path)
     assert code != 0 and status_of(statuses, NOT_NULL) == "fail"
-    assert statuses["int_staging_checked_through"] == "skipped"
+    assert statuses["ctl_staging_checked_through"] == "skipped"
     assert checked_through(db) == mark
     # so the next build checks day 4 again (and fails again), whatever else it lands
     code, statuses = dbt_may_fail("build", db=db, tmp=tmp_path)

@@ -3,9 +3,9 @@
 with row_counts as (
 
     select
-        'int_kpi_scope' as model_name,
+        'kpi_scope' as model_name,
         count(*) as row_count
-    from {{ ref('int_kpi_scope') }}
+    from {{ ref('kpi_scope') }}
     union all
     select
         'kpi_reliability_summary' as model_name,

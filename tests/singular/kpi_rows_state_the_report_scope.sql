@@ -1,5 +1,5 @@
 {#- Every KPI row states the scope of the run: the window and version filter of
-    int_kpi_scope. Fails with each KPI row that states another. -#}
+    kpi_scope. Fails with each KPI row that states another. -#}
 {%- set kpi_models = [
     'kpi_reliability_summary', 'kpi_reliability_by_dimension', 'kpi_issue_buckets',
     'kpi_action_lifecycle', 'kpi_daily', 'kpi_release_health', 'kpi_repeat_failures'
@@ -11,7 +11,7 @@ with scope as (
         window_start,
         window_end,
         version_filter
-    from {{ ref('int_kpi_scope') }}
+    from {{ ref('kpi_scope') }}
 
 ),
 

@@ -1,26 +1,26 @@
 {#- The run window of the incremental models, one row, computed once per run before any of
     them is built (they ref this model). They delete and re-insert every UTC day from
     `cutoff_date` on:
-    - `incremental_lookback_days` (var, default 1) days before the newest day already built;
-    - moved back to the earliest day of any row landed after the previous build (a
-      re-exported or backfilled day, a fuller copy of an event, a late event), and to var
-      `incremental_rebuild_from` when given.
+    - `incremental_lookback_days` (var, default 1) days before the earliest day of any event
+      landed after the previous build (a new day, a re-exported or backfilled day, a fuller
+      copy of an event, a late event): attempts that started the day before pair with it;
+    - moved back to var `incremental_rebuild_from` when given;
+    - nothing landed and no var: the day after the newest day built, so nothing is rebuilt
+      (`nothing_to_rebuild`).
     `full_rebuild` (everything is rebuilt) on the first build, on --full-refresh, and when
     what classifies old events changed since the previous run: the action or role of an
     event name already seen (a first `<action>_failed` makes `<action>_started` a start),
     the failure rules, the prop allowlist or var `attempt_timeout_hours`.
     It reads the previous state of int_events_roled and of itself without ref() (they are
-    what this run replaces) and the landing times of staged events (two columns of one
-    scan: landing keeps each event once, replacing it when a fuller copy lands). -#}
+    what this run replaces), found through the graph (a renamed model fails the build, never
+    turns every run into a first build), and the landing times of staged events (two
+    columns of one scan: landing keeps each event once, replacing it when a fuller copy
+    lands). -#}
 
 {%- set lookback_days = incremental_lookback_days() -%}
 {%- set rebuild_from = incremental_rebuild_from_var() -%}
-{%- set previous_events = adapter.get_relation(
-    database=this.database, schema=this.schema, identifier='int_events_roled'
-) if execute else none -%}
-{%- set previous_window = adapter.get_relation(
-    database=this.database, schema=this.schema, identifier=this.identifier
-) if execute else none -%}
+{%- set previous_events = built_relation('int_events_roled') -%}
+{%- set previous_window = built_relation(this.identifier) -%}
 {%- set has_previous = (
     previous_events is not none and previous_window is not none and not flags.FULL_REFRESH
 ) -%}
@@ -154,12 +154,17 @@ select
     full_rebuild_reason,
     case
         when full_rebuild_reason is null
-            then least(
-                previous_newest_day - {{ lookback_days }},
-                earliest_day_landed_since,
-                rebuild_from_var
+            then coalesce(
+                least(earliest_day_landed_since - {{ lookback_days }}, rebuild_from_var),
+                previous_newest_day + 1
             )
     end as cutoff_date,
+    coalesce(
+        full_rebuild_reason is null
+        and earliest_day_landed_since is null
+        and rebuild_from_var is null,
+        false
+    ) as nothing_to_rebuild,
     previous_newest_day,
     previous_landed_watermark,
     earliest_day_landed_since,

@@ -5,7 +5,7 @@
     that have no start event at all (one-event lifecycles such as Vibe's
     `handoff_transcribe`) are attempts of their own, not orphans.
     Incremental: each run replaces the attempts of the days from the run window on
-    (int_incremental_window), paired over the events from `attempt_timeout_hours` before
+    (ctl_incremental_window), paired over the events from `attempt_timeout_hours` before
     the window (an outcome can close a start no older than that); whether an action has
     starts at all is still decided over every event. -#}
 
@@ -13,6 +13,7 @@
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='event_date',
+    meta={'rebuilt_days_column': 'event_date'},
     on_schema_change='fail',
 ) }}
 {%- set timeout_hours = var('attempt_timeout_hours') -%}

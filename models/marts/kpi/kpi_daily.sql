@@ -7,14 +7,14 @@ with scope as (
         window_start,
         window_end,
         version_filter
-    from {{ ref('int_kpi_scope') }}
+    from {{ ref('kpi_scope') }}
 
 ),
 
 primary_action as (
 
     select primary_action
-    from {{ ref('int_primary_action_in_scope') }}
+    from {{ ref('kpi_scope_primary_action') }}
 
 ),
 
@@ -27,7 +27,7 @@ events as (
         events_in_scope.event_role,
         events_in_scope.failure_class,
         primary_action.primary_action
-    from {{ ref('int_events_in_scope') }} as events_in_scope
+    from {{ ref('kpi_scope_events') }} as events_in_scope
     left join primary_action on true
 
 ),

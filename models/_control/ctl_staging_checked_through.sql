@@ -6,9 +6,7 @@
 
 {{ config(materialized='table') }}
 -- depends_on: {{ ref('stg_aptabase__events') }}
-{%- set previous = adapter.get_relation(
-    database=this.database, schema=this.schema, identifier=this.identifier
-) if execute else none %}
+{%- set previous = built_relation(this.identifier) %}
 
 {%- if staging_checks_all_ran() %}
 

@@ -22,7 +22,7 @@ report_window as (
     select
         window_start,
         window_end
-    from {{ ref('int_kpi_window') }}
+    from {{ ref('kpi_scope_window') }}
 
 ),
 

@@ -8,7 +8,7 @@ with scope as (
         window_start,
         window_end,
         version_filter
-    from {{ ref('int_kpi_scope') }}
+    from {{ ref('kpi_scope') }}
 
 ),
 
@@ -23,7 +23,7 @@ failures as (
         app_version,
         app_version_sort_key,
         os_family
-    from {{ ref('int_events_in_scope') }}
+    from {{ ref('kpi_scope_events') }}
     where event_role = 'failure'
 
 ),

@@ -11,7 +11,7 @@ with scope as (
         window_start,
         window_end,
         version_filter
-    from {{ ref('int_kpi_scope') }}
+    from {{ ref('kpi_scope') }}
 
 ),
 
@@ -22,7 +22,7 @@ failures as (
         event_ts,
         failure_class,
         issue_bucket
-    from {{ ref('int_events_in_scope') }}
+    from {{ ref('kpi_scope_events') }}
     where event_role = 'failure'
 
 ),

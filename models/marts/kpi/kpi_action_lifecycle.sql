@@ -1,4 +1,4 @@
-{#- Lifecycle of each action over the attempts in scope (int_action_attempts_in_scope).
+{#- Lifecycle of each action over the attempts in scope (kpi_scope_action_attempts).
     An attempt is a start with its outcome, or an outcome of a one-event lifecycle (no
     start exists for that action); successes + failures + abandoned = attempts. Orphans
     (outcomes of an action with starts that closed no start) are counted apart and are in
@@ -10,7 +10,7 @@ with scope as (
         window_start,
         window_end,
         version_filter
-    from {{ ref('int_kpi_scope') }}
+    from {{ ref('kpi_scope') }}
 
 ),
 
@@ -22,7 +22,7 @@ attempts as (
         attempt_outcome,
         is_orphan,
         duration_seconds
-    from {{ ref('int_action_attempts_in_scope') }}
+    from {{ ref('kpi_scope_action_attempts') }}
 
 ),
 

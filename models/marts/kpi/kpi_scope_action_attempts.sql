@@ -1,12 +1,12 @@
 {#- Action attempts in scope: an attempt belongs to the report when the event that anchors
-    it is in scope (int_events_in_scope) - its start event, or its outcome event for an
+    it is in scope (kpi_scope_events) - its start event, or its outcome event for an
     orphan outcome that has no start. So attempts follow exactly the events' window and
     version filter; an attempt started in the window keeps its outcome even when the outcome
     falls after window_end, and an outcome whose start is before window_start is not an
     attempt of this report (its failure event still counts in the event KPIs).
     The anchoring event's time and version are on the attempt (`started_at`, else
     `outcome_at`; `app_version`), so the scope (macro in_kpi_scope, as for
-    int_events_in_scope) is applied to them directly: no join of every attempt with every
+    kpi_scope_events) is applied to them directly: no join of every attempt with every
     event. A view: one reader. -#}
 
 {{ config(materialized='view') }}
@@ -27,7 +27,7 @@ scope as (
         window_end,
         version_filter,
         has_version_filter
-    from {{ ref('int_kpi_scope') }}
+    from {{ ref('kpi_scope') }}
 
 ),
 

@@ -10,7 +10,7 @@ with report_window as (
         window_hours,
         window_start,
         window_end
-    from {{ ref('int_kpi_window') }}
+    from {{ ref('kpi_scope_window') }}
 
 ),
 
@@ -19,7 +19,7 @@ versions_in_scope as (
     select
         app_version,
         version_rank
-    from {{ ref('int_app_versions_in_scope') }}
+    from {{ ref('kpi_scope_app_versions') }}
     where is_in_scope
 
 ),

@@ -1,12 +1,13 @@
 {#- One row per unique event, classified: action, role, and for failures the class and
     issue bucket. Published columns only: the message is redacted, props are filtered to
     the allowlist seed. Never raw props or raw messages.
-    Incremental: each run replaces the days from the run window on (int_incremental_window). -#}
+    Incremental: each run replaces the days from the run window on (ctl_incremental_window). -#}
 
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='event_date',
+    meta={'rebuilt_days_column': 'event_date'},
     on_schema_change='fail',
 ) }}
 {%- set rebuild_from = incremental_rebuild_from('select max(event_date) from ' ~ this) %}

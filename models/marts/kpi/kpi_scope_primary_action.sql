@@ -4,7 +4,7 @@
 with starts as (
 
     select action
-    from {{ ref('int_events_in_scope') }}
+    from {{ ref('kpi_scope_events') }}
     where event_role = 'start'
 
 ),
