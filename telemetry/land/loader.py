@@ -441,10 +441,16 @@ def _finish(
     cols = ", ".join(f'"{c}"' for c in EXPORT_COLUMNS)
     con.execute(
         f"""
-        create or replace temp table _keyed as
-        select {cols}, _line, {event_ts_sql()} as _event_ts
-        from _parsed
-        where not _is_header
+        create or replace temp table _copies as
+        select
+            *,
+            case when _event_ts is not null then {event_id_sql()} end as _event_id,
+            {filled_columns_sql()} as _filled
+        from (
+            select {cols}, _line, {event_ts_sql()} as _event_ts
+            from _parsed
+            where not _is_header
+        )
         """
     )
     header_lines, rows_read, bad_ts, first_ts, last_ts = con.execute(
@@ -455,7 +461,7 @@ def _finish(
             count(*) filter (where _event_ts is null),
             strftime(min(_event_ts), '%Y-%m-%d %H:%M:%S.%f'),
             strftime(max(_event_ts), '%Y-%m-%d %H:%M:%S.%f')
-        from _keyed
+        from _copies
         """
     ).fetchone()
     copies, events, landed_before = _key_copies(con, first_ts, last_ts)
@@ -488,7 +494,7 @@ def _finish(
                 select {_lit(source)}, {_lit(checksum)}, _line,
                     'BAD TIMESTAMP: ' || coalesce('"' || "timestamp" || '"', 'empty'),
                     concat_ws(',', {cols}), {LANDED_AT}
-                from _keyed
+                from _copies
                 where _event_ts is null
                 """
             )
@@ -499,8 +505,8 @@ def _finish(
         raise
     con.execute(
         "drop view if exists _parsed; drop table if exists _landing_lines;"
-        " drop table if exists _landing; drop table if exists _rejected; drop table if exists _keyed;"
-        " drop table if exists _copies; drop table if exists _best; drop table if exists _landed_before"
+        " drop table if exists _landing; drop table if exists _rejected; drop view if exists _best;"
+        " drop table if exists _copies; drop table if exists _repeats; drop table if exists _landed_before"
     )
     return result
 
@@ -508,30 +514,29 @@ def _finish(
 def _key_copies(
     con: duckdb.DuckDBPyConnection, first_ts: str | None, last_ts: str | None
 ) -> tuple[int, int, int]:
-    """Key this file's rows (`_copies`), keep each event's fullest copy (`_best`, with how
-    many copies the file holds) and find the events landed before (`_landed_before`, with
-    their kept copy's fullness). Only raw rows in this file's time range are read: every copy
-    of an event has its time. Returns (copies, distinct events, events landed before)."""
-    con.execute(
-        f"""
-        create or replace temp table _copies as
-        select *, {event_id_sql()} as _event_id, {filled_columns_sql()} as _filled
-        from _keyed
-        where _event_ts is not null
-        """
-    )
+    """Keep each event's fullest copy in this file (`_best`: one row per event with how many
+    copies the file holds; an event is repeated within a file rarely, so only repeated keys
+    are ranked) and find the events landed before (`_landed_before`, with their kept copy's
+    fullness). Only raw rows in this file's time range are read: every copy of an event has
+    its time. Returns (copies, distinct events, events landed before)."""
     con.execute(
         """
-        create or replace temp table _best as
-        select * exclude (_rank)
-        from (
-            select
-                *,
-                count(*) over (partition by _event_id) as _file_copies,
-                row_number() over (partition by _event_id order by _filled desc, _line) as _rank
-            from _copies
-        )
-        where _rank = 1
+        create or replace temp table _repeats as
+        select
+            _event_id,
+            count(*) as _file_copies,
+            -- the fullest copy, the first line among equals
+            arg_max(_line, _filled * 1000000000000 - _line) as _kept_line
+        from _copies
+        where _event_id is not null
+        group by _event_id
+        having count(*) > 1;
+        create or replace temp view _best as
+        select _copies.*, coalesce(_repeats._file_copies, 1) as _file_copies
+        from _copies
+        left join _repeats on _copies._event_id = _repeats._event_id
+        where _copies._event_id is not null
+            and (_repeats._event_id is null or _copies._line = _repeats._kept_line)
         """
     )
     in_range = "false" if first_ts is None else f"_event_ts between {_lit(first_ts)} and {_lit(last_ts)}"
@@ -540,11 +545,13 @@ def _key_copies(
         create or replace temp table _landed_before as
         select _event_id, {filled_columns_sql()} as _filled, _copies_landed
         from raw.events
-        where {in_range} and _event_id in (select _event_id from _best)
+        where {in_range} and _event_id in (select _event_id from _copies)
         """
     )
     return con.execute(
-        "select (select count(*) from _copies), (select count(*) from _best),"
+        "select (select count(*) from _copies where _event_id is not null),"
+        " (select count(*) from _copies where _event_id is not null)"
+        " - (select coalesce(sum(_file_copies - 1), 0) from _repeats),"
         " (select count(*) from _landed_before)"
     ).fetchone()
 
@@ -598,7 +605,6 @@ def _keep_events(
         select {cols}, _event_id, _event_ts, _file_copies, {provenance}
         from _best
         where _event_id not in (select _event_id from _landed_before)
-        order by _event_ts, _line
         """
     )
     con.execute(
@@ -606,7 +612,7 @@ def _keep_events(
         insert into raw.event_copies
         select _event_id, _event_ts, {_lit(checksum)}, _line, {LANDED_AT}
         from _copies
-        order by _event_ts, _line
+        where _event_id is not null
         """
     )
 
