@@ -1,0 +1,76 @@
+"""`telemetry build`: the daily dbt build, recorded, and skipped when nothing changed."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+from conftest import daily_exports, land, query, run_cli
+
+DAYS = [date(2026, 2, 1), date(2026, 2, 2)]
+
+
+def build(db: Path, tmp: Path, *args: str):
+    env = {"DBT_TARGET_PATH": str(tmp / "target"), "DBT_LOG_PATH": str(tmp / "logs")}
+    return run_cli("build", "--db", str(db), *args, env=env)
+
+
+def builds(db: Path) -> list[tuple]:
+    return query(
+        db, "select selector, full_refresh, outcome from control.telemetry_builds order by finished_at"
+    )
+
+
+def test_build_runs_dbt_once_per_change_and_records_each_build(tmp_path):
+    exports = daily_exports(tmp_path / "exports", 600, DAYS, seed=4, page_size=400)
+    db = tmp_path / "warehouse.duckdb"
+    land(db, exports["day1"])
+
+    first = build(db, tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "dbt build --selector daily" in first.stdout and "Completed successfully" in first.stdout
+    assert query(db, "select count(*) > 0 from marts.fct_events") == [(True,)]
+    assert builds(db) == [("daily", False, "passed")]
+
+    # nothing landed, no project file changed: dbt does not run
+    again = build(db, tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "nothing new since the build that passed at" in again.stdout
+    assert "Completed successfully" not in again.stdout
+    assert len(builds(db)) == 1
+
+    # a landed day is built; so is everything with --force
+    land(db, exports["day2"])
+    assert "Completed successfully" in build(db, tmp_path).stdout
+    assert query(db, "select count(distinct event_date) from marts.fct_events") == [(2,)]
+    assert "Completed successfully" in build(db, tmp_path, "--force").stdout
+    assert len(builds(db)) == 3
+
+
+def test_a_failing_build_is_one_line_recorded_and_retried(tmp_path):
+    exports = daily_exports(tmp_path / "exports", 300, DAYS[:1], seed=5, page_size=400)
+    db = tmp_path / "warehouse.duckdb"
+    land(db, exports["day1"])
+    with duckdb.connect(str(db)) as con:  # an event without a name fails staging's checks
+        con.execute("update raw.events set event_name = '' where _source_line = 2")
+
+    failed = build(db, tmp_path)
+    assert failed.returncode == 1
+    errors = [line for line in failed.stderr.splitlines() if line.startswith("telemetry build: error:")]
+    assert errors == [
+        "telemetry build: error: dbt build failed (exit 1); its output above names the failing nodes"
+    ]
+    assert "Traceback" not in failed.stderr
+    assert builds(db) == [("daily", False, "failed")]
+    # nothing changed, but the last build failed: the next one runs dbt again
+    assert "nothing new" not in build(db, tmp_path).stdout
+    assert builds(db)[-1] == ("daily", False, "failed")
+
+
+def test_build_without_a_warehouse_is_one_line(tmp_path):
+    result = build(tmp_path / "none.duckdb", tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("telemetry build: error: warehouse")
+    assert "land exports first" in result.stderr
+    assert not (tmp_path / "none.duckdb").exists()
