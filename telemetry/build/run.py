@@ -21,6 +21,7 @@ from telemetry.paths import REPO_ROOT, dbt_command
 @dataclass(frozen=True)
 class BuildRequest:
     db: Path
+    project_dir: Path = REPO_ROOT
     selector: str = "daily"
     full_refresh: bool = False
     force: bool = False
@@ -43,7 +44,7 @@ def build(request: BuildRequest, *, echo: Callable[[str], None] | None = None) -
     echo = echo or (lambda line: print(line, flush=True))
     con = _open(request.db)
     try:
-        current = fingerprint(con, request.selector, request.full_refresh)
+        current = fingerprint(con, request.project_dir, request.selector, request.full_refresh)
         last = last_passing_build(con)
     finally:
         con.close()
@@ -55,12 +56,12 @@ def build(request: BuildRequest, *, echo: Callable[[str], None] | None = None) -
         return 0
     started = _utc_now()
     command = [*dbt_command(), "build", "--selector", request.selector]
-    command += ["--project-dir", str(REPO_ROOT), "--profiles-dir", str(REPO_ROOT)]
+    command += ["--project-dir", str(request.project_dir), "--profiles-dir", str(request.project_dir)]
     if request.full_refresh:
         command.append("--full-refresh")
     echo(f"build: dbt build --selector {request.selector}{' --full-refresh' if request.full_refresh else ''}")
     env = {**os.environ, "TELEMETRY_DB": str(request.db)}
-    returncode = subprocess.run(command, cwd=REPO_ROOT, env=env, check=False).returncode
+    returncode = subprocess.run(command, cwd=request.project_dir, env=env, check=False).returncode
     con = _open(request.db)
     try:
         record_build(
@@ -69,7 +70,7 @@ def build(request: BuildRequest, *, echo: Callable[[str], None] | None = None) -
             finished_at=_utc_now(),
             selector=request.selector,
             full_refresh=request.full_refresh,
-            fingerprint_after=fingerprint(con, request.selector, False),
+            fingerprint_after=fingerprint(con, request.project_dir, request.selector, False),
             outcome="passed" if returncode == 0 else "failed",
         )
     finally:

@@ -20,8 +20,6 @@ from pathlib import Path
 
 import duckdb
 
-from telemetry.paths import REPO_ROOT
-
 PROJECT_FOLDERS = ("models", "macros", "seeds", "tests", "analyses")
 PROJECT_FILES = ("dbt_project.yml", "selectors.yml", "profiles.yml")
 
@@ -51,7 +49,7 @@ class LastBuild:
     fingerprint: str
 
 
-def project_digest(root: Path = REPO_ROOT) -> str:
+def project_digest(root: Path) -> str:
     """SHA-256 over the dbt project's files (paths and contents, in a stable order)."""
     digest = hashlib.sha256()
     paths = [root / name for name in PROJECT_FILES if (root / name).is_file()]
@@ -85,8 +83,8 @@ def warehouse_digest(con: duckdb.DuckDBPyConnection) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def fingerprint(con: duckdb.DuckDBPyConnection, selector: str, full_refresh: bool) -> str:
-    text = f"{selector}|{full_refresh}|{project_digest()}|{warehouse_digest(con)}"
+def fingerprint(con: duckdb.DuckDBPyConnection, project_dir: Path, selector: str, full_refresh: bool) -> str:
+    text = f"{selector}|{full_refresh}|{project_digest(project_dir)}|{warehouse_digest(con)}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from telemetry.build.run import BuildRequest, build
-from telemetry.cli.options import db_option, resolve_db
+from telemetry.cli.options import FOLDER, db_option, resolve_db
+from telemetry.paths import REPO_ROOT
 
 
 @click.command("build", short_help="run the daily dbt build; nothing to do when nothing changed")
@@ -15,9 +16,16 @@ from telemetry.cli.options import db_option, resolve_db
 @click.option("--selector", default="daily", show_default=True, help="selector of selectors.yml to build")
 @click.option("--full-refresh", is_flag=True, help="rebuild every incremental model from all landed data")
 @click.option("--force", is_flag=True, help="build even when nothing changed since the last passing build")
-def command(db: Path | None, selector: str, full_refresh: bool, force: bool) -> int:
+@click.option(
+    "--project-dir",
+    type=FOLDER,
+    default=REPO_ROOT,
+    show_default="this repository",
+    help="the dbt project to build (a copy of this one, as the benchmark uses)",
+)
+def command(db: Path | None, selector: str, full_refresh: bool, force: bool, project_dir: Path) -> int:
     """Build the warehouse with `dbt build --selector daily`: the days that changed are
     rebuilt and tested. When no file was landed and no project file (models, macros,
     seeds, tests, selectors) changed since the last build that passed, nothing runs.
     Builds are recorded in control.telemetry_builds."""
-    return build(BuildRequest(resolve_db(db), selector, full_refresh, force))
+    return build(BuildRequest(resolve_db(db), project_dir.resolve(), selector, full_refresh, force))
