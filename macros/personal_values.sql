@@ -1,8 +1,8 @@
 {#- Home-folder user names and e-mail addresses found in raw error messages, one row each
     (`personal_value`): what must never reach `marts`. Names shorter than 3 characters are
     left out: they would match ordinary text by chance. The raw messages are read from
-    int_events_roled, which holds every staged event with its raw message (a table: reading
-    the staging view would de-duplicate every landed row again). -#}
+    int_events_roled, which holds every staged event with its raw message (a table, where
+    the staging view would parse every event's props again). -#}
 {% macro personal_values_in_raw_messages() %}
     with messages as (
         select error_message

@@ -324,17 +324,6 @@ def _land_csv(con: duckdb.DuckDBPyConnection, path: Path, source: str, checksum:
         " drop table if exists _reject_scans"
     )
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header))) + "}"
-    con.execute(
-        f"""
-        create temp table _landing as
-        select * from read_csv(
-            {_lit(str(path))}, auto_detect = false, header = false, skip = 1,
-            columns = {columns}, delim = ',', quote = '"', escape = '"',
-            strict_mode = true, store_rejects = true,
-            rejects_table = '_rejects', rejects_scan = '_reject_scans'
-        )
-        """
-    )
     # rowid follows file order; rejected lines are missing from it, so accepted row k is
     # the k-th line (after the header) that was not rejected.
     selected = ", ".join(
@@ -343,13 +332,24 @@ def _land_csv(con: duckdb.DuckDBPyConnection, path: Path, source: str, checksum:
     )
     # A header line repeated on a later page: every field equals its header name. Tested
     # in full only where the timestamp field says `timestamp`, so a data row costs one
-    # comparison (`_parsed` is a view, read several times).
+    # comparison.
     ts = header.index("timestamp")
     is_header = (
         f"case when lower(trim(coalesce(c{ts}, ''))) = 'timestamp' then "
         + " and ".join(f"lower(trim(coalesce(c{i}, ''))) = '{_sql_str(h)}'" for i, h in enumerate(header))
         + " else false end"
     )
+    read = f"""
+        select {selected}, ({is_header}) as _is_header
+        from read_csv(
+            {_lit(str(path))}, auto_detect = false, header = false, skip = 1,
+            columns = {columns}, delim = ',', quote = '"', escape = '"',
+            strict_mode = true, store_rejects = true,
+            rejects_table = '_rejects', rejects_scan = '_reject_scans'
+        )
+    """
+    # Keyed as it is read: one copy of the file's rows, not one per step.
+    con.execute(f"create temp table _landing as {_keyed(read)}")
     rejected_lines = con.execute("select count(distinct line) from _rejects").fetchone()[0]
     if rejected_lines:
         con.execute(
@@ -360,7 +360,7 @@ def _land_csv(con: duckdb.DuckDBPyConnection, path: Path, source: str, checksum:
                 from generate_series(2, (select count(*) from _landing) + {rejected_lines} + 1) as s (line)
                 where line not in (select line from _rejects)
             )
-            select l.*, a.line as _line
+            select l.* exclude (_ord), a.line as _line
             from (select rowid as _ord, * from _landing) as l  -- a new table: rowid from 0
             join accepted_lines as a on a.ord = l._ord
             """
@@ -371,8 +371,7 @@ def _land_csv(con: duckdb.DuckDBPyConnection, path: Path, source: str, checksum:
     con.execute(
         f"""
         create temp view _parsed as
-        select {selected}, _line, ({is_header}) as _is_header
-        from {line_map}
+        select * from {line_map}
         """
     )
     # One row per rejected line (DuckDB may report several errors for one line).
@@ -386,6 +385,16 @@ def _land_csv(con: duckdb.DuckDBPyConnection, path: Path, source: str, checksum:
         """
     )
     return _finish(con, path, source, checksum, "csv", header)
+
+
+def _keyed(rows_sql: str) -> str:
+    """The rows of `rows_sql` (the export columns as text, `_is_header`, maybe `_line`) with
+    each row's UTC time, event key (null without a time) and how many columns it fills."""
+    return f"""
+        select *, case when _event_ts is not null then {event_id_sql()} end as _event_id,
+            {filled_columns_sql()} as _filled
+        from (select *, {event_ts_sql()} as _event_ts from ({rows_sql}))
+    """
 
 
 def _land_parquet(con: duckdb.DuckDBPyConnection, path: Path, source: str, checksum: str) -> FileResult:
@@ -410,8 +419,12 @@ def _land_parquet(con: duckdb.DuckDBPyConnection, path: Path, source: str, check
     con.execute(
         f"""
         create temp table _landing as
-        select {selected}, file_row_number + 1 as _line, false as _is_header
-        from read_parquet({_lit(str(path))}, file_row_number = true)
+        {
+            _keyed(
+                f"select {selected}, file_row_number + 1 as _line, false as _is_header"
+                f" from read_parquet({_lit(str(path))}, file_row_number = true)"
+            )
+        }
         """
     )
     con.execute("create temp view _parsed as select * from _landing")
@@ -439,20 +452,7 @@ def _finish(
     rejected too. Each event is kept once in `raw.events` (its fullest copy; an earlier
     landed copy wins a tie) and every copy is recorded in `raw.event_copies`."""
     cols = ", ".join(f'"{c}"' for c in EXPORT_COLUMNS)
-    con.execute(
-        f"""
-        create or replace temp table _copies as
-        select
-            *,
-            case when _event_ts is not null then {event_id_sql()} end as _event_id,
-            {filled_columns_sql()} as _filled
-        from (
-            select {cols}, _line, {event_ts_sql()} as _event_ts
-            from _parsed
-            where not _is_header
-        )
-        """
-    )
+    con.execute("create or replace temp view _copies as select * from _parsed where not _is_header")
     header_lines, rows_read, bad_ts, first_ts, last_ts = con.execute(
         """
         select
@@ -506,7 +506,7 @@ def _finish(
     con.execute(
         "drop view if exists _parsed; drop table if exists _landing_lines;"
         " drop table if exists _landing; drop table if exists _rejected; drop view if exists _best;"
-        " drop table if exists _copies; drop table if exists _repeats; drop table if exists _landed_before"
+        " drop view if exists _copies; drop table if exists _repeats; drop table if exists _landed_before"
     )
     return result
 
