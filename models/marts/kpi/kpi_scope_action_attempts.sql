@@ -9,7 +9,9 @@
     kpi_scope_events) is applied to them directly: no join of every attempt with every
     event. A view: one reader. -#}
 
-{{ config(materialized='view') }}
+{#- its rows are a filter of the facts, rebuilt day by day: in an incremental build its data
+    tests read the rebuilt days (meta rebuilt_days_column) -#}
+{{ config(materialized='view', meta={'rebuilt_days_column': 'event_date'}) }}
 
 with attempts as (
 

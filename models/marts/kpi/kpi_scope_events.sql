@@ -4,7 +4,9 @@
     A view: a filter over fct_events that every KPI model reads, cheaper to read again than
     to copy every event into another table. -#}
 
-{{ config(materialized='view') }}
+{#- its rows are a filter of the facts, rebuilt day by day: in an incremental build its data
+    tests read the rebuilt days (meta rebuilt_days_column) -#}
+{{ config(materialized='view', meta={'rebuilt_days_column': 'event_date'}) }}
 
 with events as (
 
