@@ -46,15 +46,11 @@
     {%- if not execute or not is_incremental() -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set window = run_query(
-        "select full_rebuild, strftime(cutoff_date, '%Y-%m-%d'),"
-        ~ " strftime(previous_newest_day, '%Y-%m-%d') from " ~ window_relation
-    ) -%}
-    {%- if window.rows | length != 1 or window.rows[0][0] or window.rows[0][1] is none -%}
+    {%- set window = incremental_window_days(window_relation) -%}
+    {%- if window is none -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set cutoff = window.rows[0][1] -%}
-    {%- set previous_newest = window.rows[0][2] -%}
+    {%- set cutoff, previous_newest = window -%}
     {%- if own_newest_day_sql is not none -%}
         {%- set own = run_query(
             "select strftime(newest_day, '%Y-%m-%d'),"
@@ -106,12 +102,22 @@
     {%- if not column or window_id not in selected_resources -%}
         {{ return('true') }}
     {%- endif -%}
-    {%- set window = run_query(
-        "select full_rebuild, strftime(cutoff_date, '%Y-%m-%d') from "
-        ~ built_relation('ctl_incremental_window')
-    ) -%}
-    {%- if window.rows | length != 1 or window.rows[0][0] or window.rows[0][1] is none -%}
+    {%- set window = incremental_window_days(built_relation('ctl_incremental_window')) -%}
+    {%- if window is none -%}
         {{ return('true') }}
     {%- endif -%}
-    {{ return(column ~ " >= cast('" ~ window.rows[0][1] ~ "' as date)") }}
+    {{ return(column ~ " >= cast('" ~ window[0] ~ "' as date)") }}
+{%- endmacro %}
+
+{#- The run window this run computed, as [first day rebuilt, newest day the previous build
+    reached] ('YYYY-MM-DD'), or none when everything is rebuilt. -#}
+{% macro incremental_window_days(window_relation) -%}
+    {%- set window = run_query(
+        "select full_rebuild, strftime(cutoff_date, '%Y-%m-%d'),"
+        ~ " strftime(previous_newest_day, '%Y-%m-%d') from " ~ window_relation
+    ) -%}
+    {%- if window.rows | length != 1 or window.rows[0][0] or window.rows[0][1] is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return([window.rows[0][1], window.rows[0][2]]) }}
 {%- endmacro %}

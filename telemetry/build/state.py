@@ -20,6 +20,8 @@ from pathlib import Path
 
 import duckdb
 
+from telemetry.sql import sql_literal
+
 PROJECT_FOLDERS = ("models", "macros", "seeds", "tests", "analyses")
 PROJECT_FILES = ("dbt_project.yml", "selectors.yml", "profiles.yml")
 
@@ -113,17 +115,12 @@ def record_build(
     con.execute(STATE_DDL)
     values = ", ".join(
         [
-            _literal(started_at.isoformat(sep=" ")),
-            _literal(finished_at.isoformat(sep=" ")),
-            _literal(selector),
+            sql_literal(started_at.isoformat(sep=" ")),
+            sql_literal(finished_at.isoformat(sep=" ")),
+            sql_literal(selector),
             "true" if full_refresh else "false",
-            _literal(fingerprint_after),
-            _literal(outcome),
+            sql_literal(fingerprint_after),
+            sql_literal(outcome),
         ]
     )
     con.execute(f"insert into control.telemetry_builds values ({values})")
-
-
-def _literal(value: str) -> str:
-    """A SQL string literal (bound parameters would make DuckDB import pandas: seconds)."""
-    return "'" + value.replace("'", "''") + "'"

@@ -24,6 +24,7 @@ from telemetry.aptabase.export_format import EXPORT_COLUMNS
 from telemetry.duckdb_settings import apply_duckdb_settings
 from telemetry.errors import UserError
 from telemetry.land.event_key import event_id_sql, event_ts_sql, filled_columns_sql
+from telemetry.sql import sql_literal
 
 RAW_DDL = f"""
 create schema if not exists raw;
@@ -200,8 +201,7 @@ def _keep_events_once(con: duckdb.DuckDBPyConnection) -> None:
             f"""
             alter table raw.events rename to events_before_keys;
             create temp table _old as
-            select *, {event_id_sql()} as _event_id, {filled_columns_sql()} as _filled
-            from (select *, {event_ts_sql()} as _event_ts from raw.events_before_keys)
+            {_keyed("select * from raw.events_before_keys")}
             where _event_ts is not null;
             """
         )
@@ -279,7 +279,9 @@ def land_paths(
 def land_file(con: duckdb.DuckDBPyConnection, path: Path) -> FileResult:
     checksum = file_checksum(path)
     source = str(path.resolve())
-    already = con.execute(f"select 1 from raw.landed_files where file_checksum = {_lit(checksum)}").fetchone()
+    already = con.execute(
+        f"select 1 from raw.landed_files where file_checksum = {sql_literal(checksum)}"
+    ).fetchone()
     if already:
         return FileResult(path, checksum, "already landed")
     # Parsing fills temp tables, read through the view `_parsed`; the writes to `raw`
@@ -336,13 +338,13 @@ def _land_csv(con: duckdb.DuckDBPyConnection, path: Path, source: str, checksum:
     ts = header.index("timestamp")
     is_header = (
         f"case when lower(trim(coalesce(c{ts}, ''))) = 'timestamp' then "
-        + " and ".join(f"lower(trim(coalesce(c{i}, ''))) = '{_sql_str(h)}'" for i, h in enumerate(header))
+        + " and ".join(f"lower(trim(coalesce(c{i}, ''))) = {sql_literal(h)}" for i, h in enumerate(header))
         + " else false end"
     )
     read = f"""
         select {selected}, ({is_header}) as _is_header
         from read_csv(
-            {_lit(str(path))}, auto_detect = false, header = false, skip = 1,
+            {sql_literal(str(path))}, auto_detect = false, header = false, skip = 1,
             columns = {columns}, delim = ',', quote = '"', escape = '"',
             strict_mode = true, store_rejects = true,
             rejects_table = '_rejects', rejects_scan = '_reject_scans'
@@ -399,7 +401,7 @@ def _keyed(rows_sql: str) -> str:
 
 def _land_parquet(con: duckdb.DuckDBPyConnection, path: Path, source: str, checksum: str) -> FileResult:
     try:
-        described = con.execute(f"describe select * from read_parquet({_lit(str(path))})").fetchall()
+        described = con.execute(f"describe select * from read_parquet({sql_literal(str(path))})").fetchall()
     except duckdb.Error as exc:
         raise UserError(f"{path}: not a readable Parquet file ({_first_line(exc)})") from None
     names = {row[0].lower(): (row[0], row[1]) for row in described}
@@ -422,7 +424,7 @@ def _land_parquet(con: duckdb.DuckDBPyConnection, path: Path, source: str, check
         {
             _keyed(
                 f"select {selected}, file_row_number + 1 as _line, false as _is_header"
-                f" from read_parquet({_lit(str(path))}, file_row_number = true)"
+                f" from read_parquet({sql_literal(str(path))}, file_row_number = true)"
             )
         }
         """
@@ -483,7 +485,7 @@ def _finish(
             con.execute(
                 f"""
                 insert into raw.rejected_rows
-                select {_lit(source)}, {_lit(checksum)}, _line, reason, raw_text, {LANDED_AT}
+                select {sql_literal(source)}, {sql_literal(checksum)}, _line, reason, raw_text, {LANDED_AT}
                 from _rejected
                 """
             )
@@ -491,7 +493,7 @@ def _finish(
             con.execute(
                 f"""
                 insert into raw.rejected_rows
-                select {_lit(source)}, {_lit(checksum)}, _line,
+                select {sql_literal(source)}, {sql_literal(checksum)}, _line,
                     'BAD TIMESTAMP: ' || coalesce('"' || "timestamp" || '"', 'empty'),
                     concat_ws(',', {cols}), {LANDED_AT}
                 from _copies
@@ -539,7 +541,11 @@ def _key_copies(
             and (_repeats._event_id is null or _copies._line = _repeats._kept_line)
         """
     )
-    in_range = "false" if first_ts is None else f"_event_ts between {_lit(first_ts)} and {_lit(last_ts)}"
+    in_range = (
+        "false"
+        if first_ts is None
+        else f"_event_ts between {sql_literal(first_ts)} and {sql_literal(last_ts)}"
+    )
     con.execute(
         f"""
         create or replace temp table _landed_before as
@@ -568,9 +574,9 @@ def _keep_events(
     (inside the caller's transaction). A new event is inserted; an event landed before gets
     its copies counted, and its row replaced by this file's copy when that one is fuller."""
     cols = ", ".join(f'"{c}"' for c in EXPORT_COLUMNS)
-    provenance = f"{_lit(source)}, _line, {_lit(checksum)}, {LANDED_AT}"
+    provenance = f"{sql_literal(source)}, _line, {sql_literal(checksum)}, {LANDED_AT}"
     if landed_before:
-        in_range = f"_event_ts between {_lit(first_ts)} and {_lit(last_ts)}"
+        in_range = f"_event_ts between {sql_literal(first_ts)} and {sql_literal(last_ts)}"
         con.execute(
             f"""
             update raw.events
@@ -610,7 +616,7 @@ def _keep_events(
     con.execute(
         f"""
         insert into raw.event_copies
-        select _event_id, _event_ts, {_lit(checksum)}, _line, {LANDED_AT}
+        select _event_id, _event_ts, {sql_literal(checksum)}, _line, {LANDED_AT}
         from _copies
         where _event_id is not null
         """
@@ -627,8 +633,8 @@ def _record_file(
     result: FileResult,
     time_range: tuple[str | None, str | None] = (None, None),
 ) -> None:
-    texts = ", ".join(_lit(v) for v in (checksum, source, kind, ",".join(header)))
-    first_ts, last_ts = (f"{_lit(ts)}::timestamp" if ts else "null" for ts in time_range)
+    texts = ", ".join(sql_literal(v) for v in (checksum, source, kind, ",".join(header)))
+    first_ts, last_ts = (f"{sql_literal(ts)}::timestamp" if ts else "null" for ts in time_range)
     counts = ", ".join(
         str(int(v))
         for v in (
@@ -646,16 +652,6 @@ def _record_file(
         " landed_at, first_event_ts, last_event_ts)"
         f" values ({texts}, {counts}, {LANDED_AT}, {first_ts}, {last_ts})"
     )
-
-
-def _sql_str(value: str) -> str:
-    return value.replace("'", "''")
-
-
-def _lit(value: str) -> str:
-    """A SQL string literal. (Literals, not bound parameters: binding one makes DuckDB's
-    Python client import pandas, seconds of start-up for every `telemetry land`.)"""
-    return "'" + _sql_str(value) + "'"
 
 
 def _first_line(exc: BaseException) -> str:

@@ -39,6 +39,7 @@ import duckdb
 
 from telemetry.errors import UserError
 from telemetry.paths import REPO_ROOT
+from telemetry.sql import sql_literal
 
 #: The selector (selectors.yml) of the KPI marts and everything they are built from.
 KPI_SELECTOR = "kpi"
@@ -129,7 +130,7 @@ def copy_raw(paths: ReportPaths) -> int:
     con = _connect_report(paths.report_db)
     try:
         try:
-            con.execute(f"attach {_sql_text(str(paths.warehouse))} as {SOURCE_ALIAS} (read_only)")
+            con.execute(f"attach {sql_literal(str(paths.warehouse))} as {SOURCE_ALIAS} (read_only)")
         except duckdb.Error as exc:
             if "lock" in str(exc).lower():
                 raise UserError(
@@ -166,10 +167,6 @@ def _connect_report(path: Path) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(path))
     except duckdb.Error as exc:
         raise UserError(f"cannot create report database {path}: {_one_line(str(exc))}") from None
-
-
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 # --------------------------------------------------------------------------- step 2: dbt
