@@ -1,5 +1,7 @@
 """One error type for problems the user can fix: the CLI prints its message as one line."""
 
+import re
+
 
 class UserError(Exception):
     """A clear, one-line, secret-free message; exit code 1 unless told otherwise."""
@@ -7,3 +9,11 @@ class UserError(Exception):
     def __init__(self, message: str, exit_code: int = 1) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+def error_line(text: str, limit: int = 400) -> str:
+    """A tool's message (dbt's, DuckDB's) as one line for a UserError: colour codes removed,
+    whitespace collapsed, cut at `limit` characters."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", text)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,10 +1,15 @@
 """Run the daily build: skip it when nothing changed since the last passing build, else
-`dbt build --selector SELECTOR`, streaming dbt's progress, and record the outcome."""
+`dbt build --selector SELECTOR` (and the compile of the report's SQL) in one dbt process,
+record the outcome, and publish the marts when it passed."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
+import sys
+import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,10 +17,16 @@ from pathlib import Path
 
 import duckdb
 
+from telemetry.build.publish import publish, published_path
 from telemetry.build.state import fingerprint, last_passing_build, record_build
-from telemetry.errors import UserError
+from telemetry.errors import UserError, error_line
 from telemetry.land.loader import connect
-from telemetry.paths import REPO_ROOT, dbt_command
+from telemetry.paths import REPO_ROOT
+
+#: dbt path selector of the report's SQL, compiled by every build and published with the marts.
+REPORT_ANALYSES = "analyses/report"
+
+Echo = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -25,6 +36,13 @@ class BuildRequest:
     selector: str = "daily"
     full_refresh: bool = False
     force: bool = False
+
+
+@dataclass
+class DbtOutcome:
+    analyses: dict[str, str]
+    failure: str | None
+    seconds: float
 
 
 def _utc_now() -> datetime:
@@ -39,8 +57,8 @@ def _open(db: Path) -> duckdb.DuckDBPyConnection:
     return connect(db)
 
 
-def build(request: BuildRequest, *, echo: Callable[[str], None] | None = None) -> int:
-    """Returns 0 (built or skipped); a failed dbt build is a UserError."""
+def build(request: BuildRequest, *, echo: Echo | None = None) -> int:
+    """Returns 0 (built and published, or skipped); a failed dbt build is a UserError."""
     echo = echo or (lambda line: print(line, flush=True))
     con = _open(request.db)
     try:
@@ -48,33 +66,138 @@ def build(request: BuildRequest, *, echo: Callable[[str], None] | None = None) -
         last = last_passing_build(con)
     finally:
         con.close()
-    if last and last.fingerprint == current and not request.force:
+    published = published_path(request.db)
+    if last and last.fingerprint == current and not request.force and published.exists():
         echo(
             f"build: nothing new since the build that passed at {last.finished_at:%Y-%m-%d %H:%M:%S} UTC"
             " (no file landed, no project file changed): skipped; --force builds anyway"
         )
         return 0
     started = _utc_now()
-    command = [*dbt_command(), "build", "--selector", request.selector]
-    command += ["--project-dir", str(request.project_dir), "--profiles-dir", str(request.project_dir)]
-    if request.full_refresh:
-        command.append("--full-refresh")
     echo(f"build: dbt build --selector {request.selector}{' --full-refresh' if request.full_refresh else ''}")
-    env = {**os.environ, "TELEMETRY_DB": str(request.db)}
-    returncode = subprocess.run(command, cwd=request.project_dir, env=env, check=False).returncode
+    outcome = run_dbt(request, echo)
+    finished = _utc_now()
     con = _open(request.db)
     try:
         record_build(
             con,
             started_at=started,
-            finished_at=_utc_now(),
+            finished_at=finished,
             selector=request.selector,
             full_refresh=request.full_refresh,
             fingerprint_after=fingerprint(con, request.project_dir, request.selector, False),
-            outcome="passed" if returncode == 0 else "failed",
+            outcome="passed" if outcome.failure is None else "failed",
         )
     finally:
         con.close()
-    if returncode != 0:
-        raise UserError(f"dbt build failed (exit {returncode}); its output above names the failing nodes")
+    if outcome.failure is not None:
+        kept = (
+            f"readers keep the copy published before ({published})"
+            if published.exists()
+            else "nothing is published yet"
+        )
+        raise UserError(f"{outcome.failure}; not published: {kept}")
+    echo(f"build: dbt passed in {outcome.seconds:.0f}s; publishing the marts")
+    publication = publish(request.db, build_finished_at=finished, report_queries=outcome.analyses)
+    echo(
+        f"build: published {publication.tables} marts tables ({publication.events:,} events) to "
+        f"{publication.path} in {publication.seconds:.1f}s"
+    )
     return 0
+
+
+def run_dbt(request: BuildRequest, echo: Echo) -> DbtOutcome:
+    """`dbt build --selector` and the compile of the report analyses in one dbt process
+    (telemetry.build.dbt_driver); progress goes to `echo`, a failure comes back as one line."""
+    spec = {
+        "project_dir": str(request.project_dir),
+        "target_path": os.environ.get("DBT_TARGET_PATH"),
+        "log_path": os.environ.get("DBT_LOG_PATH"),
+        "selector": request.selector,
+        "full_refresh": request.full_refresh,
+        "analyses": REPORT_ANALYSES if (request.project_dir / REPORT_ANALYSES).is_dir() else None,
+    }
+    env = {**os.environ, "TELEMETRY_DB": str(request.db), "PYTHONUNBUFFERED": "1"}
+    started = time.monotonic()
+    analyses: dict[str, str] | None = None
+    failure: dict | None = None
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as stderr_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "telemetry.build.dbt_driver", json.dumps(spec)],
+            cwd=str(request.project_dir),
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=stderr_file,
+            text=True,
+            encoding="utf-8",
+        )
+        assert process.stdout is not None
+        try:
+            for line in process.stdout:
+                message = _parse_line(line)
+                kind = message.get("event") if message else None
+                if kind == "step":
+                    echo(f"build: dbt {message['step']}")
+                elif kind == "node":
+                    text = _node_line(message)
+                    if text:
+                        echo(text)
+                elif kind == "failed":
+                    failure = message
+                elif kind == "done":
+                    analyses = message.get("analyses") or {}
+        except KeyboardInterrupt:
+            process.terminate()
+            process.wait()
+            raise
+        code = process.wait()
+        stderr_file.seek(0)
+        stderr_text = stderr_file.read()
+    seconds = time.monotonic() - started
+    log = Path(spec["log_path"] or request.project_dir / "logs") / "dbt.log"
+    if failure is not None:
+        return DbtOutcome({}, _failure_text(failure, log), seconds)
+    if code != 0 or analyses is None:
+        last = [ln for ln in stderr_text.splitlines() if ln.strip()]
+        detail = error_line(last[-1]) if last else f"exit code {code}"
+        return DbtOutcome({}, f"dbt build failed: {detail} (log: {log})", seconds)
+    return DbtOutcome(analyses, None, seconds)
+
+
+def _parse_line(line: str) -> dict | None:
+    line = line.strip()
+    if not line.startswith("{"):
+        return None
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _node_line(message: dict) -> str | None:
+    """One progress line per model and seed; tests only when they do not pass."""
+    rtype = message.get("resource_type")
+    status = str(message.get("status", "")).lower()
+    if rtype in {"test", "unit_test"} and status in {"pass", "success"}:
+        return None
+    index, total = message.get("index", 0), message.get("total", 0)
+    width = len(str(total))
+    return (
+        f"build:   [{index:>{width}}/{total}] {rtype} {message.get('name')}: {status}"
+        f" ({message.get('seconds', 0):.1f}s)"
+    )
+
+
+def _failure_text(failure: dict, log: Path) -> str:
+    step = failure.get("step", "build")
+    nodes = failure.get("nodes") or []
+    if nodes:
+        first = nodes[0]
+        more = f" (and {len(nodes) - 1} more failing nodes)" if len(nodes) > 1 else ""
+        where = f" ({first['path']})" if first.get("path") else ""
+        return (
+            f"dbt {step} failed in {first.get('resource_type', 'node')} {first.get('name')}{where}: "
+            f"{error_line(first.get('message', ''))}{more}; log: {log}"
+        )
+    return f"dbt {step} failed: {error_line(failure.get('error') or 'unknown error')}; log: {log}"

@@ -1,14 +1,12 @@
-"""Run dbt for one report, in its own process: parse once, build the KPI marts, compile the
+"""Run one build's dbt work in its own process: parse once, build a selector, compile the
 report analyses, and describe what happens as JSON lines on stdout.
 
-    python -m telemetry.report.dbt_driver SPEC_JSON
+    python -m telemetry.build.dbt_driver SPEC_JSON
 
-SPEC_JSON holds `project_dir`, `target_path`, `log_path`, `vars` (dict), `selector` (a
-selector of selectors.yml), `run_tests` (bool) and `analyses` (a path selector). One process and one
-parse serve both dbt commands (a second `dbt` process would parse the project again). The
-project is parsed without the report's vars, so dbt's partial parse stays valid from one
-report to the next; the vars are given to `build` and `compile`, which render every node
-with them.
+SPEC_JSON holds `project_dir`, `target_path` and `log_path` (null: dbt's defaults),
+`selector` (of selectors.yml), `full_refresh` (bool) and `analyses` (a path selector, or
+null for none). One process and one parse serve both dbt commands (a second `dbt` process
+would parse the project again).
 
 Lines written (one JSON object each):
     {"event": "step", "step": "parse" | "build" | "compile"}
@@ -50,22 +48,11 @@ def main(argv: list[str]) -> int:
 
     from dbt.cli.main import dbtRunner  # slow import: after the protocol is up
 
-    common = [
-        "--project-dir",
-        spec["project_dir"],
-        "--profiles-dir",
-        spec["project_dir"],
-        "--target-path",
-        spec["target_path"],
-        "--log-path",
-        spec["log_path"],
-        "--log-level",
-        "none",
-        "--log-level-file",
-        "debug",
-        "--no-use-colors",
-    ]
-    dbt_vars = ["--vars", json.dumps(spec["vars"])]
+    common = ["--project-dir", spec["project_dir"], "--profiles-dir", spec["project_dir"]]
+    for option, key in (("--target-path", "target_path"), ("--log-path", "log_path")):
+        if spec.get(key):
+            common += [option, spec[key]]
+    common += ["--log-level", "none", "--log-level-file", "debug", "--no-use-colors"]
 
     def on_event(event: Any) -> None:
         name = event.info.name
@@ -92,19 +79,19 @@ def main(argv: list[str]) -> int:
     manifest = parsed.result
 
     protocol.send(event="step", step="build")
-    build_args = ["build", *common, *dbt_vars, "--selector", spec["selector"]]
-    build_args += ["--exclude-resource-type", "unit_test"]
-    if not spec.get("run_tests", True):
-        build_args += ["--exclude-resource-type", "test"]
+    build_args = ["build", *common, "--selector", spec["selector"]]
+    if spec.get("full_refresh"):
+        build_args.append("--full-refresh")
     built = dbtRunner(manifest=manifest, callbacks=[on_event]).invoke(build_args)
     if not built.success:
         protocol.send(event="failed", step="build", error=_exception_text(built), nodes=_failed_nodes(built))
         return 1
 
+    if not spec.get("analyses"):
+        protocol.send(event="done", analyses={})
+        return 0
     protocol.send(event="step", step="compile")
-    compiled = dbtRunner(manifest=manifest).invoke(
-        ["compile", *common, *dbt_vars, "--select", spec["analyses"]]
-    )
+    compiled = dbtRunner(manifest=manifest).invoke(["compile", *common, "--select", spec["analyses"]])
     if not compiled.success:
         protocol.send(
             event="failed",

@@ -1,0 +1,139 @@
+"""Publish the marts for readers: after a build passes, its marts go into a new DuckDB file
+that replaces the published copy in one rename.
+
+Readers (BI tools, `telemetry report`) open the published copy, never the warehouse, so:
+- a reader holding it open never blocks a build: DuckDB's file lock is on the warehouse,
+  and `os.replace` swaps the published file under a reader, who keeps its consistent old
+  snapshot until it reconnects;
+- a reader never sees a half-built or failed state: a build that fails is never published;
+- a reader never sees `raw`, `staging`, `intermediate` or `control`: only the tables of
+  `marts` are copied (its views read the warehouse, so they stay there).
+
+The published file, `<warehouse stem>.published.duckdb` beside the warehouse, also holds:
+- `publication.info`: one row saying when it was published, from which build, and what
+  it holds (events, first and last event time): how fresh it is;
+- `publication.report_queries`: the report's SQL compiled by dbt from the same KPI macros
+  as the marts (`analyses/`), so `telemetry report` answers any window without dbt.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from telemetry.duckdb_settings import apply_duckdb_settings
+from telemetry.errors import UserError, error_line
+from telemetry.sql import sql_literal
+
+PUBLISHED_SUFFIX = ".published.duckdb"
+WAREHOUSE_ALIAS = "warehouse"
+PUBLISHING_ALIAS = "publishing"
+
+INFO_DDL = """
+create schema {db}.publication;
+create table {db}.publication.info (
+    published_at timestamp not null,
+    build_finished_at timestamp not null,
+    marts_tables integer not null,
+    events bigint not null,
+    first_event_at timestamp,
+    last_event_at timestamp
+);
+create table {db}.publication.report_queries (
+    query_order integer not null,
+    name varchar not null,
+    sql varchar not null
+);
+"""
+
+
+@dataclass(frozen=True)
+class Publication:
+    path: Path
+    tables: int
+    events: int
+    seconds: float
+
+
+def published_path(warehouse: Path) -> Path:
+    """Where the published copy of `warehouse` lives: beside it, `<stem>.published.duckdb`."""
+    return warehouse.with_name(warehouse.stem + PUBLISHED_SUFFIX)
+
+
+def publish(
+    warehouse: Path, *, build_finished_at: datetime, report_queries: Mapping[str, str]
+) -> Publication:
+    """Copy the warehouse's marts tables into a new file and swap it in as the published
+    copy. The warehouse is only read. Returns what was published."""
+    started = time.monotonic()
+    target = published_path(warehouse)
+    staging = target.with_name(f"{target.name}.{os.getpid()}.new")
+    _remove(staging)
+    con = duckdb.connect()
+    try:
+        apply_duckdb_settings(con, warehouse)
+        con.execute(f"attach {sql_literal(str(warehouse))} as {WAREHOUSE_ALIAS} (read_only)")
+        con.execute(f"attach {sql_literal(str(staging))} as {PUBLISHING_ALIAS}")
+        tables = _marts_tables(con)
+        if "fct_events" not in tables:
+            raise UserError(f"warehouse {warehouse} has no marts.fct_events: nothing to publish")
+        con.execute(f"create schema {PUBLISHING_ALIAS}.marts")
+        for table in tables:
+            con.execute(
+                f'create table {PUBLISHING_ALIAS}.marts."{table}" as '
+                f'select * from {WAREHOUSE_ALIAS}.marts."{table}"'
+            )
+        events = _write_info(con, len(tables), build_finished_at, report_queries)
+        con.execute(f"checkpoint {PUBLISHING_ALIAS}")
+        con.execute(f"detach {PUBLISHING_ALIAS}")
+    except duckdb.Error as exc:
+        _remove(staging)
+        raise UserError(f"publishing failed: {error_line(str(exc))}") from None
+    except BaseException:
+        _remove(staging)
+        raise
+    finally:
+        con.close()
+    os.replace(staging, target)
+    _remove(staging.with_name(staging.name + ".wal"))
+    return Publication(path=target, tables=len(tables), events=events, seconds=time.monotonic() - started)
+
+
+def _marts_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = con.execute(
+        "select table_name from duckdb_tables() where database_name = ? and schema_name = 'marts' "
+        "order by table_name",
+        [WAREHOUSE_ALIAS],
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def _write_info(
+    con: duckdb.DuckDBPyConnection,
+    tables: int,
+    build_finished_at: datetime,
+    report_queries: Mapping[str, str],
+) -> int:
+    con.execute(INFO_DDL.format(db=PUBLISHING_ALIAS))
+    con.execute(
+        f"insert into {PUBLISHING_ALIAS}.publication.info "
+        f"select ?, ?, ?, count(*), min(event_ts), max(event_ts) from {PUBLISHING_ALIAS}.marts.fct_events",
+        [datetime.now(UTC).replace(tzinfo=None), build_finished_at, tables],
+    )
+    if report_queries:
+        con.executemany(
+            f"insert into {PUBLISHING_ALIAS}.publication.report_queries values (?, ?, ?)",
+            [[order, name, sql] for order, (name, sql) in enumerate(report_queries.items())],
+        )
+    row = con.execute(f"select events from {PUBLISHING_ALIAS}.publication.info").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _remove(path: Path) -> None:
+    path.unlink(missing_ok=True)
