@@ -72,11 +72,6 @@
     {{ return(min_sample) }}
 {%- endmacro %}
 
-{#- True when app_versions or top_app_versions restricts the versions in scope. -#}
-{% macro kpi_version_filter_active() -%}
-    {{ return(kpi_app_versions() is not none or kpi_top_app_versions() is not none) }}
-{%- endmacro %}
-
 {#- A SQL text literal, single quotes doubled. -#}
 {% macro kpi_text_literal(value) -%}
     '{{ value | string | replace("'", "''") }}'

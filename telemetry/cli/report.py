@@ -1,5 +1,5 @@
-"""`telemetry report`: build the KPI marts with a report's window and version filter (in a
-separate database, never the warehouse's `marts`) and write the reliability report."""
+"""`telemetry report`: the reliability report for any window and version filter, computed
+from the published marts in one pass, written as Markdown, HTML and/or JSON."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ import click
 from telemetry.cli.options import FILE, db_option, resolve_db
 from telemetry.errors import UserError
 
-FORMATS = ("md", "html")
+FORMATS = ("md", "html", "json")
+SUFFIX_FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json"}
 WINDOW_END_RE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$")
 
 
@@ -54,23 +55,25 @@ WINDOW_END_RE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$")
     "--format",
     type=click.Choice(FORMATS),
     default=None,
-    help="md (default) or html; --out FILE.html implies html",
+    help="md (default), html or json: for stdout, and for an --out file whose suffix does not say",
 )
-@click.option("--out", type=FILE, metavar="FILE", help="write the report to FILE instead of stdout")
-@db_option("warehouse DuckDB file")
 @click.option(
-    "--skip-tests",
-    is_flag=True,
-    help="build the marts without running their dbt data tests (faster; numbers unchecked)",
+    "--out",
+    type=FILE,
+    metavar="FILE",
+    multiple=True,
+    help="write the report to FILE instead of stdout; repeat for several formats "
+    "(--out r.md --out r.html --out r.json: one computation, the format from each suffix)",
 )
+@db_option("warehouse DuckDB file, whose published copy the report reads")
 def command(**options: Any) -> int:
-    """Build the KPI marts for a time window and app-version filter and write the
-    reliability report: scope, headline rates, users, event and version counts, breakdowns
-    by OS and app version with 95% Wilson intervals, issue buckets, repeated failures,
-    release health and prioritized fix suggestions. The filtered marts are built by dbt
-    into a report database of their own (target/report/report.duckdb, from a copy of the
-    warehouse's raw data), so a report never changes what BI tools read in the warehouse's
-    `marts`. Progress goes to stderr; the report to stdout unless --out is given."""
+    """Write the reliability report for a time window and app-version filter: scope,
+    headline rates, users, event and version counts, breakdowns by OS and app version with
+    95% Wilson intervals, issue buckets, repeated failures, release health and prioritized
+    fix suggestions. The numbers are computed from the published marts (what the last
+    passing `telemetry build` published beside the warehouse) with the same KPI queries the
+    marts are built with: no dbt run, no copy of raw data, and BI tools reading the
+    published copy see no change. The report goes to stdout unless --out is given."""
     if options["top_app_versions"] is not None and options["app_versions"] is not None:
         raise click.UsageError("--top-app-versions is not allowed with --app-versions: give one of them")
     return run(SimpleNamespace(**options))
@@ -108,7 +111,6 @@ def parse_window_end(text: str | None) -> str | None:
 def run(args: SimpleNamespace) -> int:
     from telemetry.report import ReportScope, build_report
 
-    fmt = args.format or ("html" if args.out and args.out.suffix.lower() in {".html", ".htm"} else "md")
     scope = ReportScope(
         window_hours=args.window_hours,
         window_end=parse_window_end(args.window_end),
@@ -116,20 +118,23 @@ def run(args: SimpleNamespace) -> int:
         top_app_versions=args.top_app_versions,
         min_sample=args.min_sample,
     )
-    warehouse = resolve_db(args.db)
-    out: Path | None = args.out.expanduser() if args.out else None
-    if out is not None and out.is_dir():
-        raise UserError(f"--out {out} is a folder; give a file name such as {out / ('report.' + fmt)}")
-
-    def echo(line: str) -> None:
-        print(line, file=sys.stderr, flush=True)
-
-    text = build_report(warehouse, scope, fmt=fmt, run_tests=not args.skip_tests, echo=echo)
-    if out is None:
-        sys.stdout.write(text)
+    outputs = [(out.expanduser(), out_format(out, args.format)) for out in args.out]
+    for out, fmt in outputs:
+        if out.is_dir():
+            raise UserError(f"--out {out} is a folder; give a file name such as {out / ('report.' + fmt)}")
+    formats = list(dict.fromkeys(fmt for _, fmt in outputs)) or [args.format or "md"]
+    texts = build_report(resolve_db(args.db), scope, formats)
+    if not outputs:
+        sys.stdout.write(texts[formats[0]])
         sys.stdout.flush()
         return 0
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
-    echo(f"report: wrote {out} ({len(text.encode('utf-8')):,} bytes, {fmt})")
+    for out, fmt in outputs:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(texts[fmt], encoding="utf-8")
+        print(f"report: wrote {out} ({len(texts[fmt].encode('utf-8')):,} bytes, {fmt})", file=sys.stderr)
     return 0
+
+
+def out_format(out: Path, fallback: str | None) -> str:
+    """The format of an --out file: its suffix's, else --format, else Markdown."""
+    return SUFFIX_FORMATS.get(out.suffix.lower()) or fallback or "md"

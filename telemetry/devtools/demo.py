@@ -3,21 +3,20 @@
 1. start the local Aptabase-compatible server on `data/sample/` (with a 429 and a cut
    download injected, so the extractor's retries show);
 2. export every day of the sample with the real extractor and land the files;
-3. `dbt build` the warehouse (staging, intermediate, marts and every test);
-4. print the reliability report (and write the HTML one).
+3. build the warehouse (`telemetry build --selector ci`: staging, intermediate, marts and
+   every test) and publish its marts;
+4. print the reliability report (and write the HTML one), read from the published marts.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from datetime import date, timedelta
 from pathlib import Path
 
 from telemetry.errors import UserError
-from telemetry.paths import REPO_ROOT, SAMPLE_DIR, dbt_command
+from telemetry.paths import REPO_ROOT, SAMPLE_DIR
 
 
 def _step(message: str) -> None:
@@ -81,24 +80,23 @@ def run_demo(db_path: Path, out: Path, html: Path) -> int:
         )
         export(export_args, environ=environ, cwd=REPO_ROOT, now=utc_now(), stdout=sys.stderr)
 
-    _step("3/4 dbt build (staging, intermediate, marts, tests)")
-    build = subprocess.run(
-        [*dbt_command(), "build", "--project-dir", str(REPO_ROOT), "--profiles-dir", str(REPO_ROOT)],
-        cwd=REPO_ROOT,
-        env={**os.environ, "TELEMETRY_DB": str(db_path)},
-        stdout=sys.stderr,
-        stderr=sys.stderr,
-    )
-    if build.returncode != 0:
-        raise UserError("dbt build failed (see its output above)")
+    _step("3/4 telemetry build --selector ci (staging, intermediate, marts, every test), then publish")
+    from telemetry.build.run import BuildRequest, build
+
+    build(BuildRequest(db_path, REPO_ROOT, selector="ci", force=True), echo=_progress)
 
     _step("4/4 the reliability report (last 48 hours of the sample, top 2 versions)")
-    from telemetry.cli import main as telemetry
+    from telemetry.report import ReportScope, build_report
 
+    scope = ReportScope(window_hours=48, top_app_versions=2)
+    texts = build_report(db_path, scope, ("md", "html"))  # one computation, two formats
     html.parent.mkdir(parents=True, exist_ok=True)
-    common = ["--db", str(db_path), "--window-hours", "48", "--top-app-versions", "2"]
-    code = telemetry(["report", *common, "--format", "html", "--out", str(html)])
-    if code:
-        return code
-    print(f"HTML report: {html}", file=sys.stderr)
-    return telemetry(["report", *common])
+    html.write_text(texts["html"], encoding="utf-8")
+    print(f"HTML report: {html} (the same numbers: {scope.command_line('html')})", file=sys.stderr)
+    sys.stdout.write(texts["md"])
+    sys.stdout.flush()
+    return 0
+
+
+def _progress(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)

@@ -1,48 +1,46 @@
-"""`telemetry report`: the reliability report of the seed skill, from tested marts.
+"""`telemetry report`: the reliability report of the seed skill, read from the published marts.
 
-    build_report(warehouse, scope, fmt="md", echo=...) -> str
+    build_report(warehouse, scope, formats=("md",)) -> {"md": text, ...}
 
-Steps: copy the warehouse's raw data into a report database and build the KPI marts there
-with the report's vars (`build`), run the compiled `analyses/report_*.sql` (`data`), turn
-their rows into sections (`content`) and render them (`markdown`, `html`).
+Steps: compute every section's rows for the scope from the published copy (`data`: the
+compiled KPI queries dbt published with the marts), turn them into sections (`content`)
+and render them (`markdown`, `html`, `json`): one computation for every format asked.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
+from telemetry.build.publish import published_path
 from telemetry.errors import UserError
-from telemetry.report.build import Echo, ReportScope, copy_raw, report_lock, report_paths, run_dbt
-from telemetry.report.content import build_document
 from telemetry.report.data import ReportData, load_report_data
+from telemetry.report.scope import ReportScope
 
-__all__ = ["ReportData", "ReportScope", "build_report", "render"]
+__all__ = ["FORMATS", "ReportData", "ReportScope", "build_report", "render"]
+
+FORMATS = ("md", "html", "json")
 
 
-def build_report(
-    warehouse: Path,
-    scope: ReportScope,
-    *,
-    fmt: str = "md",
-    run_tests: bool = True,
-    echo: Echo = lambda line: None,
-) -> str:
-    paths = report_paths(warehouse)
-    if not paths.warehouse.is_file():
+def build_report(warehouse: Path, scope: ReportScope, formats: Iterable[str] = ("md",)) -> dict[str, str]:
+    """The report of `scope` in each of `formats`, from the marts published for `warehouse`."""
+    published = published_path(warehouse)
+    if not published.is_file() and not warehouse.is_file():
         raise UserError(
-            f"no warehouse at {paths.warehouse}: land exports first "
+            f"no warehouse at {warehouse}: land exports first "
             "(`telemetry land PATH --db DB`) or point --db at the warehouse"
         )
-    with report_lock(paths, echo):
-        echo(f"report: copying raw data from {paths.warehouse} into {paths.report_db}")
-        rows = copy_raw(paths)
-        echo(f"report: {rows:,} raw rows copied")
-        outcome = run_dbt(paths, scope, run_tests=run_tests, echo=echo)
-        data = load_report_data(paths.report_db, outcome.analyses, scope)
-    return render(data, fmt)
+    data = load_report_data(published, scope)
+    return {fmt: render(data, fmt) for fmt in formats}
 
 
 def render(data: ReportData, fmt: str = "md") -> str:
+    if fmt == "json":
+        from telemetry.report.json_export import render_json
+
+        return render_json(data)
+    from telemetry.report.content import build_document
+
     document = build_document(data, fmt)
     if fmt == "html":
         from telemetry.report.html import render_html

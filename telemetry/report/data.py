@@ -1,20 +1,28 @@
-"""The numbers of a report: the compiled `analyses/report_*.sql`, run against the report
-database. Each analysis is one section's rows; nothing here computes a KPI."""
+"""The numbers of a report, read from the published copy of the marts (never the warehouse,
+never dbt): the report's scope goes into a temp table `kpi_scope_params`, the compiled
+`kpi_steps` (the same KPI queries the marts are built with) make the scope and KPI tables
+of that scope as temp tables, and each `report_*` analysis is one section's rows. Nothing
+here computes a KPI."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from telemetry.errors import UserError
-from telemetry.report.build import ReportScope
+from telemetry.duckdb_settings import apply_duckdb_settings
+from telemetry.errors import UserError, error_line
+from telemetry.report.scope import ReportScope
 
 Row = dict[str, Any]
 
-#: analysis name -> what the report calls it (each must exist in analyses/).
+#: The compiled SQL that makes the report's scope and KPI tables (analyses/report/kpi_steps.sql).
+STEPS = "kpi_steps"
+#: One analysis per section's rows (each must exist in analyses/report/).
 ANALYSES: tuple[str, ...] = (
     "report_scope",
     "report_summary",
@@ -30,14 +38,26 @@ ANALYSES: tuple[str, ...] = (
     "report_action_lifecycle",
     "report_fix_suggestions",
 )
+PARAMS_SQL = """
+create temp table kpi_scope_params as
+select
+    cast(? as integer) as window_hours,
+    cast(? as timestamp) as window_end,
+    cast(? as varchar) as app_versions,
+    cast(? as integer) as top_app_versions,
+    cast(? as integer) as min_sample
+"""
 
 
 @dataclass
 class ReportData:
-    """Rows of every analysis, by analysis name, and the scope the report was asked for."""
+    """Rows of every analysis, by analysis name, the scope the report was asked for, and
+    when the marts it read were published."""
 
     scope: ReportScope
     rows: dict[str, list[Row]] = field(default_factory=dict)
+    published_at: datetime | None = None
+    seconds: float = 0.0
 
     def table(self, name: str) -> list[Row]:
         return self.rows.get(name, [])
@@ -51,27 +71,60 @@ class ReportData:
         return bool(self.one("report_summary").get("events"))
 
 
-def load_report_data(report_db: Path, analyses: dict[str, str], scope: ReportScope) -> ReportData:
-    missing = [name for name in ANALYSES if name not in analyses]
-    if missing:
-        raise UserError(
-            f"dbt did not compile the report analyses {', '.join(missing)} (expected in analyses/)"
-        )
-    data = ReportData(scope=scope)
-    con = duckdb.connect(str(report_db), read_only=True)
+def load_report_data(published: Path, scope: ReportScope) -> ReportData:
+    """Compute every section's rows for `scope` from the published copy at `published`."""
+    started = time.monotonic()
+    con = _open(published)
     try:
+        queries, published_at = _published_queries(con, published)
+        con.execute(PARAMS_SQL, scope.params())
+        _run(con, STEPS, queries[STEPS])
+        data = ReportData(scope=scope, published_at=published_at)
         for name in ANALYSES:
-            data.rows[name] = _query(con, name, analyses[name])
+            data.rows[name] = _rows(_run(con, name, queries[name]))
     finally:
         con.close()
+    data.seconds = time.monotonic() - started
     return data
 
 
-def _query(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> list[Row]:
+def _open(published: Path) -> duckdb.DuckDBPyConnection:
+    if not published.is_file():
+        raise UserError(
+            f"no published marts at {published}: build them first (`telemetry build`), "
+            "after landing exports (`telemetry land PATH`)"
+        )
     try:
-        cursor = con.execute(sql)
+        con = duckdb.connect(str(published), read_only=True)
     except duckdb.Error as exc:
-        message = " ".join(str(exc).split())
-        raise UserError(f"analysis {name} failed: {message}") from None
+        raise UserError(f"cannot open the published marts {published}: {error_line(str(exc))}") from None
+    apply_duckdb_settings(con, published)
+    return con
+
+
+def _published_queries(con: duckdb.DuckDBPyConnection, published: Path) -> tuple[dict[str, str], datetime]:
+    try:
+        queries = dict(con.execute("select name, sql from publication.report_queries").fetchall())
+        info = con.execute("select published_at from publication.info").fetchone()
+    except duckdb.CatalogException:
+        queries, info = {}, None
+    missing = [name for name in (STEPS, *ANALYSES) if name not in queries]
+    if info is None or missing:
+        raise UserError(
+            f"the published marts {published} hold no report queries"
+            f"{' for ' + ', '.join(missing[:3]) if info is not None else ''}: "
+            "publish them again with `telemetry build --force`"
+        )
+    return queries, info[0]
+
+
+def _run(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> duckdb.DuckDBPyConnection:
+    try:
+        return con.execute(sql)
+    except duckdb.Error as exc:
+        raise UserError(f"report query {name} failed: {error_line(str(exc))}") from None
+
+
+def _rows(cursor: duckdb.DuckDBPyConnection) -> list[Row]:
     columns = [d[0] for d in cursor.description]
     return [dict(zip(columns, row, strict=False)) for row in cursor.fetchall()]

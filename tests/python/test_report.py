@@ -1,5 +1,6 @@
-"""`telemetry report` end to end: land a tiny hand-written export, run the report as a user
-would (a subprocess of the CLI, dbt and all), and check the numbers section by section;
+"""`telemetry report` end to end: land a tiny hand-written export, build and publish it
+(`telemetry build`), run the report as a user would (a subprocess of the CLI, reading the
+published copy), and check the numbers section by section;
 the HTML opens in headless Chromium with every chart drawn and no console error.
 
 The fixture (32 events, 7 users, two UTC days) is small enough to count by hand:
@@ -35,7 +36,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from telemetry.land.loader import RAW_DDL, land_paths
+from telemetry.build.publish import published_path
+from telemetry.land.loader import land_paths
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BUNDLED_SAMPLE = REPO_ROOT / "data" / "sample"
@@ -223,17 +225,22 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def report_env(workdir: Path) -> dict[str, str]:
-    """The CLI's environment: dbt's report target inside the test folder, so tests never
-    touch the repo's target/ and the module's reports share dbt's partial parse."""
+    """The CLI's environment: dbt's target and logs inside the test folder, so tests never
+    touch the repo's target/ and the module's builds share dbt's partial parse."""
     env = dict(os.environ)
     env["DBT_TARGET_PATH"] = str(workdir / "target")
+    env["DBT_LOG_PATH"] = str(workdir / "logs")
     env.pop("TELEMETRY_DB", None)
     return env
 
 
 def run_report(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return run_telemetry(env, "report", *args)
+
+
+def run_telemetry(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "telemetry", "report", *args],
+        [sys.executable, "-m", "telemetry", *args],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,
@@ -243,29 +250,34 @@ def run_report(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[s
     )
 
 
-@pytest.fixture(scope="module")
-def warehouse(workdir: Path) -> Path:
-    csv_path = workdir / "fixture.csv"
-    csv_path.write_text(_fixture_csv(), encoding="utf-8")
-    db = workdir / "warehouse.duckdb"
-    land_paths([csv_path], db, echo=lambda line: None)
+def land_and_publish(db: Path, source: Path, env: dict[str, str]) -> Path:
+    """Land `source` into `db`, build and publish it; the warehouse."""
+    land_paths([source], db, echo=lambda line: None)
+    result = run_telemetry(env, "build", "--db", str(db))
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
     return db
 
 
 @pytest.fixture(scope="module")
+def warehouse(workdir: Path, report_env: dict[str, str]) -> Path:
+    csv_path = workdir / "fixture.csv"
+    csv_path.write_text(_fixture_csv(), encoding="utf-8")
+    return land_and_publish(workdir / "warehouse.duckdb", csv_path, report_env)
+
+
+@pytest.fixture(scope="module")
 def fixture_report(warehouse: Path, report_env: dict[str, str]) -> tuple[str, str, str, str, list]:
-    """(markdown, stderr, warehouse sha256 before, after, the report database's marts) of
-    the all-data report, with the data tests and --min-sample 3 so some groups are not small."""
-    before = hashlib.sha256(warehouse.read_bytes()).hexdigest()
+    """(markdown, stderr, sha256 of the warehouse and the published copy before, after, the
+    warehouse's schemas) of the all-data report, with --min-sample 3 so some groups are not
+    small."""
+    published = published_path(warehouse)
+    before = [hashlib.sha256(path.read_bytes()).hexdigest() for path in (warehouse, published)]
     result = run_report(report_env, "--db", str(warehouse), "--min-sample", "3")
     assert result.returncode == 0, result.stderr
-    after = hashlib.sha256(warehouse.read_bytes()).hexdigest()
-    report_db = Path(report_env["DBT_TARGET_PATH"]) / "report" / "report.duckdb"
-    with duckdb.connect(str(report_db), read_only=True) as con:
-        summary = con.execute("select events, active_users from marts.kpi_reliability_summary").fetchall()
+    after = [hashlib.sha256(path.read_bytes()).hexdigest() for path in (warehouse, published)]
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        schemas = con.execute("select distinct schema_name from duckdb_tables()").fetchall()
-    return result.stdout, result.stderr, before, after, [summary, schemas]
+        schemas = con.execute("select distinct schema_name from duckdb_tables() order by 1").fetchall()
+    return result.stdout, result.stderr, before, after, schemas
 
 
 # --------------------------------------------------------------------------- the fixture
@@ -427,16 +439,15 @@ def test_fix_suggestions_come_last_ordered_by_users_outside_user_input(fixture_r
     assert "Fix: " in first
 
 
-def test_progress_on_stderr_and_the_warehouse_untouched(fixture_report):
-    md, stderr, before, after, (summary, warehouse_schemas) = fixture_report
-    assert "report: dbt: building the KPI marts" in stderr
-    assert re.search(r"report:\s+\[\s*\d+/\d+\] model kpi_reliability_summary: ok", stderr)
-    assert "data tests passed" in stderr
-    assert "report:" not in md  # progress never mixes into the report
-    # BI tools' warehouse is never written: the KPIs live in the report database only.
+def test_the_report_reads_the_published_copy_and_writes_nothing(fixture_report, workdir):
+    md, stderr, before, after, warehouse_schemas = fixture_report
+    assert stderr == ""  # no dbt run, no progress: the report is a read
+    # neither the warehouse nor the published copy BI tools read is written, and no
+    # database of the report's own is made
     assert before == after
-    assert warehouse_schemas == [("raw",)]
-    assert summary == [(32, 7)]
+    assert "raw" in [schema for (schema,) in warehouse_schemas]
+    assert not list(workdir.rglob("report.duckdb"))
+    assert "**Rows:** 32 events in scope" in md
 
 
 # --------------------------------------------------------------------------- other runs
@@ -451,7 +462,6 @@ def test_empty_window_gives_a_no_events_report(warehouse, report_env):
         "1",
         "--window-end",
         "2026-02-01 00:00:00",
-        "--skip-tests",
     )
     assert result.returncode == 0, result.stderr
     md = result.stdout
@@ -463,25 +473,18 @@ def test_empty_window_gives_a_no_events_report(warehouse, report_env):
     assert "Traceback" not in result.stderr
 
 
-def test_dbt_failure_is_one_line_naming_the_failing_node(workdir, report_env):
-    """A raw event without a timestamp fails the source's not_null test: the report stops
-    with that test's name and message, one line, no traceback."""
-    db = workdir / "broken.duckdb"
-    con = duckdb.connect(str(db))
-    con.execute(RAW_DDL)
-    con.execute(
-        "insert into raw.events (timestamp, event_name, user_id, _event_id, _event_ts, _copies_landed, "
-        "_source_file, _source_line, _file_checksum, _landed_at) "
-        "values (null, 'app_started', 'U1', 'e1', now(), 1, 'x.csv', 2, 'abc', now())"
-    )
-    con.close()
+def test_a_warehouse_never_published_is_one_line(workdir, report_env):
+    """Landed but never built: the report says what to run, in one line, no traceback."""
+    db = workdir / "unbuilt.duckdb"
+    csv_path = workdir / "unbuilt.csv"
+    csv_path.write_text(_fixture_csv(), encoding="utf-8")
+    land_paths([csv_path], db, echo=lambda line: None)
     result = run_report(report_env, "--db", str(db))
     assert result.returncode == 1
-    errors = [line for line in result.stderr.splitlines() if line.startswith("telemetry report: error:")]
-    assert len(errors) == 1, result.stderr
-    assert "dbt build failed in test source_not_null_aptabase_events_timestamp" in errors[0]
-    assert "Got 1 result" in errors[0]
-    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        f"telemetry report: error: no published marts at {published_path(db)}: build them first "
+        "(`telemetry build`), after landing exports (`telemetry land PATH`)"
+    ]
     assert result.stdout == ""
 
 
@@ -498,7 +501,6 @@ def fixture_html(warehouse, report_env, workdir) -> tuple[Path, str]:
         "1",
         "--out",
         str(out),
-        "--skip-tests",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
@@ -617,48 +619,41 @@ CHECKLIST = {
 
 
 @pytest.fixture(scope="module")
-def sample_warehouse(workdir: Path) -> Path:
+def sample_warehouse(workdir: Path, report_env: dict[str, str]) -> Path:
     """The bundled sample, or the same sample generated when it is not bundled yet."""
     source = BUNDLED_SAMPLE
     if not any(source.glob("*.csv")):
         sample = pytest.importorskip("telemetry.devtools.sample", reason="no bundled sample and no generator")
         source = workdir / "sample"
         sample.generate_sample(source, page_size=250)
-    db = workdir / "sample.duckdb"
-    land_paths([source], db, echo=lambda line: None)
-    return db
+    return land_and_publish(workdir / "sample.duckdb", source, report_env)
 
 
 @pytest.fixture(scope="module")
-def sample_report(sample_warehouse: Path, report_env: dict[str, str]):
+def sample_report(sample_warehouse: Path, report_env: dict[str, str], workdir: Path):
     """The acceptance run: `telemetry report --window-hours 48 --top-app-versions 2` on the
-    sample; returns its Markdown and the rows it was written from (the analyses as dbt
-    compiled them, run again on the report database that run built)."""
-    from telemetry.report.build import ReportScope
+    sample, in Markdown, HTML and JSON from one call; returns the Markdown, the rows it was
+    written from (computed again from the published copy) and the paths written."""
     from telemetry.report.data import load_report_data
+    from telemetry.report.scope import ReportScope
 
-    result = run_report(
-        report_env,
-        "--db",
-        str(sample_warehouse),
-        "--window-hours",
-        "48",
-        "--top-app-versions",
-        "2",
-        "--skip-tests",  # CI's `dbt build` runs them on the sample with these vars
-    )
+    outs = {fmt: workdir / "sample-report" / f"report.{fmt}" for fmt in ("md", "html", "json")}
+    args = ["--db", str(sample_warehouse), "--window-hours", "48", "--top-app-versions", "2"]
+    result = run_report(report_env, *args, *[part for out in outs.values() for part in ("--out", str(out))])
     assert result.returncode == 0, result.stderr
-    target = Path(report_env["DBT_TARGET_PATH"]) / "report"
-    compiled = target / "compiled" / "telemetry" / "analyses"
-    analyses = {p.stem: p.read_text(encoding="utf-8") for p in compiled.glob("report_*.sql")}
+    assert result.stdout == ""
     scope = ReportScope(window_hours=48, top_app_versions=2)
-    return result.stdout, load_report_data(target / "report.duckdb", analyses, scope)
+    return (
+        outs["md"].read_text(encoding="utf-8"),
+        load_report_data(published_path(sample_warehouse), scope),
+        outs,
+    )
 
 
 def test_sample_report_meets_the_seed_checklist(sample_report):
     from telemetry.report import render
 
-    md, data = sample_report
+    md, data, _ = sample_report
     missing = {
         item: needles for item, needles in CHECKLIST.items() if not all(needle in md for needle in needles)
     }
@@ -676,7 +671,7 @@ def test_sample_html_report_renders_in_chromium(sample_report, workdir):
     build) opens in Chromium with every chart drawn."""
     from telemetry.report import render
 
-    _, data = sample_report
+    _, data, _ = sample_report
     html_path = workdir / "sample.html"
     html_path.write_text(render(data, "html"), encoding="utf-8")
     charts = assert_charts_drawn(open_in_chromium(html_path))

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from telemetry.build.run import _failure_text, _node_line
 from telemetry.cli.report import parse_app_versions, parse_window_end
 from telemetry.errors import UserError
 from telemetry.report import render
-from telemetry.report.build import ReportScope, _failure_text, _node_line, report_paths
 from telemetry.report.charts import daily_chart, os_chart, pareto_chart, release_chart
 from telemetry.report.data import ANALYSES, ReportData
+from telemetry.report.scope import ReportScope
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 START, END = datetime(2026, 2, 14, 0, 0, 0), datetime(2026, 2, 15, 23, 59, 59)
@@ -215,10 +216,7 @@ def test_progress_and_failure_lines():
             "seconds": 0.25,
         }
     )
-    assert line == "report:   [ 3/90] model kpi_daily: ok (0.2s)"
-    paths = report_paths(Path("/tmp/w.duckdb"))
-    assert paths.report_db == paths.target / "report.duckdb"
-    assert paths.target.name == "report"
+    assert line == "build:   [ 3/90] model kpi_daily: ok (0.2s)"
     text = _failure_text(
         {
             "step": "build",
@@ -232,7 +230,7 @@ def test_progress_and_failure_lines():
                 }
             ],
         },
-        paths,
+        Path("/tmp/logs/dbt.log"),
     )
     assert "\n" not in text
     assert text.startswith("dbt build failed in test t (tests/t.sql): Got 2 results, configured;")
@@ -244,6 +242,9 @@ def test_scope_command_line_reproduces_the_options():
         "telemetry report --window-hours 48 --app-versions 3.1.0,3.0.10 --min-sample 10 --format html"
     )
     assert scope.dbt_vars()["app_versions"] == ["3.1.0", "3.0.10"]
+    # the kpi_scope_params row the report's KPI queries read, as the model makes it from vars
+    assert scope.params() == [48, None, "3.1.0, 3.0.10", None, 10]
+    assert ReportScope().params() == [None, None, None, None, 30]
 
 
 def test_option_parsing():

@@ -19,4 +19,4 @@ select
     happy_users,
     affected_user_share,
     happy_user_share
-from {{ ref('kpi_reliability_summary') }}
+from {{ report_relation('kpi_reliability_summary') }}

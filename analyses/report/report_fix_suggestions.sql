@@ -14,14 +14,14 @@ with buckets as (
         os_families,
         likely_code_path,
         fix_hint
-    from {{ ref('kpi_issue_buckets') }}
+    from {{ report_relation('kpi_issue_buckets') }}
 
 ),
 
 summary as (
 
     select affected_users as all_affected_users
-    from {{ ref('kpi_reliability_summary') }}
+    from {{ report_relation('kpi_reliability_summary') }}
 
 ),
 

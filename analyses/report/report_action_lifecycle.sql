@@ -14,5 +14,5 @@ select
     failure_rate_high,
     small_sample,
     median_duration_seconds
-from {{ ref('kpi_action_lifecycle') }}
+from {{ report_relation('kpi_action_lifecycle') }}
 order by attempts desc, action asc

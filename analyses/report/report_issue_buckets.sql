@@ -18,5 +18,5 @@ select
     example_message_redacted,
     likely_code_path,
     fix_hint
-from {{ ref('kpi_issue_buckets') }}
+from {{ report_relation('kpi_issue_buckets') }}
 order by bucket_rank

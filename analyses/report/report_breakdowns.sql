@@ -17,7 +17,7 @@ select
     workflow_failure_rate_high,
     small_sample,
     risk_rank
-from {{ ref('kpi_reliability_by_dimension') }}
+from {{ report_relation('kpi_reliability_by_dimension') }}
 order by
     case dimension
         when 'os_family' then 1

@@ -1,0 +1,32 @@
+{#- The scope and KPI steps of a report, in build order: each runs the same query as its
+    mart (macros/kpi/queries/), on the published copy's facts, after `telemetry report` made
+    its temp table kpi_scope_params from its options. Materialized as the marts are: the
+    two scope filters of the facts as views, the rest as (small) tables. -#}
+
+create temp table kpi_scope_window as ({{ kpi_scope_window_query(report_relation) }});
+
+create temp table kpi_scope_app_versions as ({{ kpi_scope_app_versions_query(report_relation) }});
+
+create temp table kpi_scope as ({{ kpi_scope_query(report_relation) }});
+
+create temp view kpi_scope_events as ({{ kpi_scope_events_query(report_relation) }});
+
+create temp view kpi_scope_action_attempts as ({{ kpi_scope_action_attempts_query(report_relation) }});
+
+create temp table kpi_scope_primary_action as ({{ kpi_scope_primary_action_query(report_relation) }});
+
+create temp table kpi_reliability_summary as ({{ kpi_reliability_summary_query(report_relation) }});
+
+create temp table kpi_reliability_by_dimension as (
+    {{ kpi_reliability_by_dimension_query(report_relation) }}
+);
+
+create temp table kpi_issue_buckets as ({{ kpi_issue_buckets_query(report_relation) }});
+
+create temp table kpi_action_lifecycle as ({{ kpi_action_lifecycle_query(report_relation) }});
+
+create temp table kpi_daily as ({{ kpi_daily_query(report_relation) }});
+
+create temp table kpi_release_health as ({{ kpi_release_health_query(report_relation) }});
+
+create temp table kpi_repeat_failures as ({{ kpi_repeat_failures_query(report_relation) }});

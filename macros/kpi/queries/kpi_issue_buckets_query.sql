@@ -1,0 +1,180 @@
+{#- Failure events in scope grouped by issue bucket (kpi-definitions.md, "Issue buckets"):
+    one row per bucket, with where it shows up, one redacted example and the likely code
+    path and fix hint of the rule that matched it. -#}
+{% macro kpi_issue_buckets_query(relation) -%}
+with scope as (
+
+    select
+        window_start,
+        window_end,
+        version_filter
+    from {{ relation('kpi_scope') }}
+
+),
+
+failures as (
+
+    select
+        user_id,
+        event_ts,
+        failure_class,
+        issue_bucket,
+        error_message_redacted,
+        app_version,
+        app_version_sort_key,
+        os_family
+    from {{ relation('kpi_scope_events') }}
+    where event_role = 'failure'
+
+),
+
+buckets as (
+
+    select
+        issue_bucket,
+        failure_class,
+        likely_code_path,
+        fix_hint
+    from {{ relation('dim_issue_buckets') }}
+
+),
+
+bucket_totals as (
+
+    select
+        issue_bucket,
+        min(failure_class) as event_failure_class,
+        count(*) as failure_events,
+        count(distinct user_id) as affected_users,
+        min(event_ts) as first_seen,
+        max(event_ts) as last_seen
+    from failures
+    group by issue_bucket
+
+),
+
+all_failures as (
+
+    select count(*) as total_failure_events
+    from failures
+
+),
+
+bucket_versions as (
+
+    select distinct
+        issue_bucket,
+        app_version,
+        app_version_sort_key
+    from failures
+    where app_version is not null
+
+),
+
+bucket_version_lists as (
+
+    select
+        issue_bucket,
+        {{ dbt.listagg('app_version', "', '", 'order by app_version_sort_key desc, app_version desc') }}
+            as app_versions
+    from bucket_versions
+    group by issue_bucket
+
+),
+
+bucket_os_families as (
+
+    select distinct
+        issue_bucket,
+        os_family
+    from failures
+    where os_family is not null
+
+),
+
+bucket_os_family_lists as (
+
+    select
+        issue_bucket,
+        {{ dbt.listagg('os_family', "', '", 'order by os_family') }} as os_families
+    from bucket_os_families
+    group by issue_bucket
+
+),
+
+bucket_messages as (
+
+    select
+        issue_bucket,
+        error_message_redacted,
+        count(*) as message_events,
+        max(event_ts) as message_last_seen
+    from failures
+    where error_message_redacted is not null
+    group by issue_bucket, error_message_redacted
+
+),
+
+ranked_messages as (
+
+    select
+        issue_bucket,
+        error_message_redacted,
+        row_number() over (
+            partition by issue_bucket
+            order by message_events desc, message_last_seen desc, error_message_redacted asc
+        ) as message_rank
+    from bucket_messages
+
+),
+
+bucket_examples as (
+
+    select
+        issue_bucket,
+        error_message_redacted as example_message_redacted
+    from ranked_messages
+    where message_rank = 1
+
+)
+
+select
+    -- scope
+    scope.window_start,
+    scope.window_end,
+    scope.version_filter,
+
+    -- bucket
+    bucket_totals.issue_bucket,
+    coalesce(buckets.failure_class, bucket_totals.event_failure_class) as failure_class,
+    row_number() over (
+        order by
+            bucket_totals.failure_events desc,
+            bucket_totals.affected_users desc,
+            bucket_totals.issue_bucket asc
+    ) as bucket_rank,
+
+    -- volume
+    bucket_totals.failure_events,
+    bucket_totals.affected_users,
+    {{ kpi_rate('bucket_totals.failure_events', 'all_failures.total_failure_events') }}
+        as share_of_failures,
+
+    -- where and when
+    bucket_totals.first_seen,
+    bucket_totals.last_seen,
+    bucket_version_lists.app_versions,
+    bucket_os_family_lists.os_families,
+
+    -- diagnosis
+    bucket_examples.example_message_redacted,
+    buckets.likely_code_path,
+    buckets.fix_hint
+from bucket_totals
+cross join scope
+cross join all_failures
+left join buckets on bucket_totals.issue_bucket = buckets.issue_bucket
+left join bucket_version_lists on bucket_totals.issue_bucket = bucket_version_lists.issue_bucket
+left join bucket_os_family_lists on bucket_totals.issue_bucket = bucket_os_family_lists.issue_bucket
+left join bucket_examples on bucket_totals.issue_bucket = bucket_examples.issue_bucket
+{%- endmacro %}

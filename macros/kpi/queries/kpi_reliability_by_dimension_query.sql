@@ -1,0 +1,133 @@
+{#- Reliability broken down by os_family, os_name, os_version and app_version
+    (kpi-definitions.md, "Breakdowns"): one row per (dimension, dimension_value). The
+    workflow figures are those of the overall primary action. -#}
+{% macro kpi_reliability_by_dimension_query(relation) -%}
+{%- set dimensions = ['os_family', 'os_name', 'os_version', 'app_version'] -%}
+
+with scope as (
+
+    select
+        window_start,
+        window_end,
+        version_filter,
+        min_sample
+    from {{ relation('kpi_scope') }}
+
+),
+
+primary_action as (
+
+    select primary_action
+    from {{ relation('kpi_scope_primary_action') }}
+
+),
+
+events as (
+
+    select
+        events_in_scope.user_id,
+        events_in_scope.action,
+        events_in_scope.event_role,
+        events_in_scope.failure_class,
+        events_in_scope.os_family,
+        events_in_scope.os_name,
+        case
+            when nullif(trim(events_in_scope.os_version), '') is null then events_in_scope.os_name
+            else events_in_scope.os_name || ' ' || events_in_scope.os_version
+        end as os_version,
+        events_in_scope.app_version,
+        primary_action.primary_action
+    from {{ relation('kpi_scope_events') }} as events_in_scope
+    left join primary_action on true
+
+),
+
+user_platforms as (
+
+    -- each user's counts per platform and version: what every dimension rolls up
+    select
+        user_id,
+        {{ dimensions | join(',\n        ') }},
+        {{ kpi_user_event_counts() }}
+    from events
+    group by user_id, {{ dimensions | join(', ') }}
+
+),
+
+user_counts_by_dimension as (
+
+    {% for dimension in dimensions -%}
+        select
+            '{{ dimension }}' as dimension,
+            coalesce({{ dimension }}, '(unknown)') as dimension_value,
+            user_id,
+            events,
+            failure_events,
+            success_events,
+            runtime_failure_events,
+            primary_starts,
+            primary_failures
+        from user_platforms
+        {{ 'union all' if not loop.last }}
+    {% endfor %}
+
+),
+
+dimension_totals as (
+
+    select
+        dimension,
+        dimension_value,
+        {{ kpi_event_measures() }}
+    from user_counts_by_dimension
+    group by dimension, dimension_value
+
+),
+
+dimension_rates as (
+
+    select
+        *,
+        {{ kpi_rate('failure_events', 'events') }} as raw_error_rate,
+        {{ kpi_rate('affected_users', 'active_users') }} as affected_user_share,
+        {{ kpi_rate('primary_failures', 'primary_starts') }} as workflow_failure_rate,
+        {{ wilson_low('primary_failures', 'primary_starts') }} as workflow_failure_rate_low,
+        {{ wilson_high('primary_failures', 'primary_starts') }} as workflow_failure_rate_high
+    from dimension_totals
+
+)
+
+select
+    -- scope
+    scope.window_start,
+    scope.window_end,
+    scope.version_filter,
+
+    -- group
+    dimension_rates.dimension,
+    dimension_rates.dimension_value,
+
+    -- events
+    dimension_rates.events,
+    dimension_rates.failure_events,
+    dimension_rates.raw_error_rate,
+
+    -- users
+    dimension_rates.active_users,
+    dimension_rates.affected_users,
+    dimension_rates.affected_user_share,
+
+    -- primary workflow
+    dimension_rates.primary_starts,
+    dimension_rates.primary_failures,
+    dimension_rates.workflow_failure_rate,
+    dimension_rates.workflow_failure_rate_low,
+    dimension_rates.workflow_failure_rate_high,
+    dimension_rates.primary_starts < scope.min_sample as small_sample,
+    rank() over (
+        partition by dimension_rates.dimension
+        order by dimension_rates.workflow_failure_rate_low desc nulls last
+    ) as risk_rank
+from dimension_rates
+cross join scope
+{%- endmacro %}

@@ -1,0 +1,62 @@
+"""What a report covers: its window, version filter and small-sample threshold
+(kpi-definitions.md, "Scope"), as options, as the kpi_scope_params row the report's KPI
+queries read, and as the dbt vars that build the same scope into the KPI marts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """What a report covers: the dbt vars of kpi-definitions.md, "Scope"."""
+
+    window_hours: int | None = None
+    window_end: str | None = None
+    app_versions: tuple[str, ...] | None = None
+    top_app_versions: int | None = None
+    min_sample: int | None = None
+
+    def params(self) -> list[object]:
+        """The kpi_scope_params row of this scope (window_hours, window_end, app_versions,
+        top_app_versions, min_sample), as the model of that name makes it from dbt vars."""
+        return [
+            self.window_hours,
+            self.window_end,
+            ", ".join(self.app_versions) if self.app_versions else None,
+            self.top_app_versions,
+            self.effective_min_sample,
+        ]
+
+    def dbt_vars(self) -> dict[str, object]:
+        """The dbt vars that build the KPI marts of this scope (`dbt build --vars`)."""
+        values: dict[str, object] = {
+            "window_hours": self.window_hours,
+            "window_end": self.window_end,
+            "app_versions": list(self.app_versions) if self.app_versions else None,
+            "top_app_versions": self.top_app_versions,
+        }
+        if self.min_sample is not None:
+            values["min_sample"] = self.min_sample
+        return values
+
+    @property
+    def effective_min_sample(self) -> int:
+        return 30 if self.min_sample is None else self.min_sample
+
+    def command_line(self, fmt: str = "md") -> str:
+        """The `telemetry report` options that reproduce this scope."""
+        parts = ["telemetry report"]
+        if self.window_hours is not None:
+            parts.append(f"--window-hours {self.window_hours}")
+        if self.window_end is not None:
+            parts.append(f"--window-end '{self.window_end}'")
+        if self.top_app_versions is not None:
+            parts.append(f"--top-app-versions {self.top_app_versions}")
+        if self.app_versions:
+            parts.append(f"--app-versions {','.join(self.app_versions)}")
+        if self.min_sample is not None:
+            parts.append(f"--min-sample {self.min_sample}")
+        if fmt != "md":
+            parts.append(f"--format {fmt}")
+        return " ".join(parts)

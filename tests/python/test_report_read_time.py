@@ -1,0 +1,105 @@
+"""A report asked at read time equals the KPI marts a full dbt build with that scope gives.
+
+The bundled sample is landed, built and published once. For several windows and version
+filters, `telemetry report`'s rows (the scope and KPI queries run on the published facts
+with the report's own kpi_scope_params row) are compared, analysis by analysis, with the
+same analyses run on a scratch copy of the warehouse whose KPI marts `dbt build --vars`
+built with that scope. The two paths share the KPI macros and nothing else: one is dbt's
+models, refs and materializations over the warehouse, the other the published copy,
+the report's temp tables and no dbt at all.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from conftest import REPO_ROOT, run_cli, run_dbt
+
+from telemetry.build.publish import published_path
+from telemetry.land.loader import land_paths
+from telemetry.report.data import ANALYSES, load_report_data
+from telemetry.report.scope import ReportScope
+
+SCOPES = {
+    "48h_top2": ReportScope(window_hours=48, top_app_versions=2),
+    "6h_ending_earlier": ReportScope(window_hours=6, window_end="2026-02-12 18:00:00"),
+    "listed_versions_min_sample_5": ReportScope(app_versions=("3.1.0", "3.0.10"), min_sample=5),
+    "list_and_top1_24h": ReportScope(
+        window_hours=24, window_end="2026-02-14 12:00:00", app_versions=("3.0.9", "3.1.0"), top_app_versions=1
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def published_sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(tmp folder, warehouse) of the bundled sample, built and published."""
+    tmp = tmp_path_factory.mktemp("read_time")
+    db = tmp / "warehouse.duckdb"
+    land_paths([REPO_ROOT / "data" / "sample"], db, echo=lambda line: None)
+    env = {"DBT_TARGET_PATH": str(tmp / "target"), "DBT_LOG_PATH": str(tmp / "logs")}
+    result = run_cli("build", "--db", str(db), env=env)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+    return tmp, db
+
+
+def scoped_build_rows(tmp: Path, warehouse: Path, name: str, scope: ReportScope) -> dict[str, list]:
+    """The report analyses run on a copy of the warehouse whose KPI marts dbt built with
+    the scope's vars."""
+    scratch = tmp / f"scratch-{name}.duckdb"
+    shutil.copy(warehouse, scratch)
+    run_dbt("build", "--selector", "kpi", db=scratch, tmp=tmp / name, vars=json.dumps(scope.dbt_vars()))
+    with duckdb.connect(str(published_path(warehouse)), read_only=True) as published:
+        queries = dict(published.execute("select name, sql from publication.report_queries").fetchall())
+    with duckdb.connect(str(scratch), read_only=True) as con:
+        con.execute("set search_path = 'marts'")  # the analyses' kpi_* are the scoped marts
+        rows = {}
+        for analysis in ANALYSES:
+            cursor = con.execute(queries[analysis])
+            columns = [d[0] for d in cursor.description]
+            rows[analysis] = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    return rows
+
+
+def same(left: Any, right: Any) -> bool:
+    if isinstance(left, float) and isinstance(right, float):
+        return math.isclose(left, right, rel_tol=1e-9, abs_tol=1e-12) or (
+            math.isnan(left) and math.isnan(right)
+        )
+    return left == right
+
+
+@pytest.mark.parametrize("name", list(SCOPES))
+def test_a_report_equals_the_marts_a_build_with_its_scope_gives(published_sample, name):
+    tmp, warehouse = published_sample
+    scope = SCOPES[name]
+    report = load_report_data(published_path(warehouse), scope)
+    expected = scoped_build_rows(tmp, warehouse, name, scope)
+    assert report.one("report_summary").get("events"), "the scope must hold events to compare"
+    for analysis in ANALYSES:
+        got, want = report.table(analysis), expected[analysis]
+        assert len(got) == len(want), f"{analysis}: {len(got)} rows, the scoped build has {len(want)}"
+        for index, (got_row, want_row) in enumerate(zip(got, want, strict=True)):
+            differing = {
+                column: (got_row[column], want_row[column])
+                for column in want_row
+                if not same(got_row[column], want_row[column])
+            }
+            assert not differing, f"{analysis} row {index}: report vs scoped build {differing}"
+
+
+def test_the_published_marts_cover_all_data_whatever_a_report_asks(published_sample):
+    _, warehouse = published_sample
+    load_report_data(published_path(warehouse), SCOPES["48h_top2"])
+    with duckdb.connect(str(published_path(warehouse)), read_only=True) as con:
+        scope = con.execute(
+            "select window_hours, version_filter, window_start, window_end from marts.kpi_scope"
+        ).fetchone()
+        bounds = con.execute("select first_event_at, last_event_at from publication.info").fetchone()
+    assert scope[:2] == (None, "all")
+    assert scope[2:] == bounds
