@@ -11,18 +11,23 @@ the report's temp tables and no dbt at all.
 
 from __future__ import annotations
 
+import csv
 import json
 import math
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
-from conftest import REPO_ROOT, run_cli, run_dbt
+from conftest import REPO_ROOT, copy_project, run_cli, run_dbt
 
 from telemetry.build.publish import published_path
 from telemetry.land.loader import land_paths
+from telemetry.paths import dbt_command
 from telemetry.report.data import ANALYSES, load_report_data
 from telemetry.report.scope import ReportScope
 
@@ -103,3 +108,60 @@ def test_the_published_marts_cover_all_data_whatever_a_report_asks(published_sam
         bounds = con.execute("select first_event_at, last_event_at from publication.info").fetchone()
     assert scope[:2] == (None, "all")
     assert scope[2:] == bounds
+
+
+def test_metricflow_answers_from_the_published_copy_as_the_marts_do(published_sample):
+    """`mf query --metrics workflow_failure_rate --group-by event__os_name` on the published
+    copy (TELEMETRY_TARGET=published) while a writer holds the warehouse: the same rates as
+    kpi_reliability_by_dimension, and the headline as kpi_reliability_summary."""
+    tmp, warehouse = published_sample
+    project = copy_project(tmp / "mf_project")
+    env = {"TELEMETRY_DB": str(warehouse), "DBT_TARGET_PATH": str(project / "target")}
+    parsed = subprocess.run(
+        [*dbt_command(), "parse", "--project-dir", str(project), "--profiles-dir", str(project)],
+        cwd=project,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+    )
+    assert parsed.returncode == 0, parsed.stdout[-2000:]
+    metrics = "workflow_failure_rate,raw_error_rate,affected_user_share,events"
+    writer = duckdb.connect(str(warehouse))  # a build holding the warehouse: readers never meet it
+    try:
+        by_os = mf_query(
+            project, env, tmp / "by_os.csv", "--metrics", metrics, "--group-by", "event__os_name"
+        )
+        headline = mf_query(project, env, tmp / "headline.csv", "--metrics", metrics)
+    finally:
+        writer.close()
+    with duckdb.connect(str(published_path(warehouse)), read_only=True) as con:
+        marts = con.execute(
+            "select dimension_value, workflow_failure_rate, raw_error_rate, affected_user_share, events"
+            " from marts.kpi_reliability_by_dimension where dimension = 'os_name'"
+        ).fetchall()
+        summary = con.execute(
+            "select workflow_failure_rate, raw_error_rate, affected_user_share, events"
+            " from marts.kpi_reliability_summary"
+        ).fetchone()
+    assert len(by_os) == len(marts) >= 3
+    expected = {row[0]: row[1:] for row in marts}
+    for row in by_os:
+        got = (float(row["workflow_failure_rate"]), float(row["raw_error_rate"]))
+        got += (float(row["affected_user_share"]), int(row["events"]))
+        assert all(same(a, b) for a, b in zip(got, expected[row["event__os_name"]], strict=True)), row
+    (total,) = headline
+    assert same(float(total["workflow_failure_rate"]), summary[0]) and int(total["events"]) == summary[3]
+
+
+def mf_query(project: Path, env: dict[str, str], csv_path: Path, *args: str) -> list[dict[str, str]]:
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "mf"), "query", *args, "--csv", str(csv_path)],
+        cwd=project,
+        env={**os.environ, **env, "TELEMETRY_TARGET": "published"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    with csv_path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
