@@ -7,3 +7,12 @@ def sql_literal(value: str) -> str:
     """A SQL string literal, quotes doubled. (Literals, not bound parameters: binding one
     makes DuckDB's Python client import pandas, seconds of start-up for every command.)"""
     return "'" + value.replace("'", "''") + "'"
+
+
+def sql_value(value: str | int | None) -> str:
+    """A SQL literal of a text, a whole number or null (see sql_literal on why literals)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise TypeError(f"no SQL literal for {type(value).__name__}")
+    return str(value) if isinstance(value, int) else sql_literal(value)

@@ -48,11 +48,13 @@ def main(argv: list[str]) -> int:
 
     from dbt.cli.main import dbtRunner  # slow import: after the protocol is up
 
-    common = ["--project-dir", spec["project_dir"], "--profiles-dir", spec["project_dir"]]
-    for option, key in (("--target-path", "target_path"), ("--log-path", "log_path")):
-        if spec.get(key):
-            common += [option, spec[key]]
+    project_dir = spec["project_dir"]
+    target_path = spec.get("target_path") or os.path.join(project_dir, "target")
+    common = ["--project-dir", project_dir, "--profiles-dir", project_dir]
+    if spec.get("log_path"):
+        common += ["--log-path", spec["log_path"]]
     common += ["--log-level", "none", "--log-level-file", "debug", "--no-use-colors"]
+    targeted = [*common, "--target-path", target_path]
 
     def on_event(event: Any) -> None:
         name = event.info.name
@@ -72,14 +74,14 @@ def main(argv: list[str]) -> int:
         )
 
     protocol.send(event="step", step="parse")
-    parsed = dbtRunner().invoke(["parse", *common])
+    parsed = dbtRunner().invoke(["parse", *targeted])
     if not parsed.success:
         protocol.send(event="failed", step="parse", error=_exception_text(parsed), nodes=[])
         return 1
     manifest = parsed.result
 
     protocol.send(event="step", step="build")
-    build_args = ["build", *common, "--selector", spec["selector"]]
+    build_args = ["build", *targeted, "--selector", spec["selector"]]
     if spec.get("full_refresh"):
         build_args.append("--full-refresh")
     built = dbtRunner(manifest=manifest, callbacks=[on_event]).invoke(build_args)
@@ -91,7 +93,17 @@ def main(argv: list[str]) -> int:
         protocol.send(event="done", analyses={})
         return 0
     protocol.send(event="step", step="compile")
-    compiled = dbtRunner(manifest=manifest).invoke(["compile", *common, "--select", spec["analyses"]])
+    # into a folder of its own: the build's run_results.json stays the build's
+    compiled = dbtRunner(manifest=manifest).invoke(
+        [
+            "compile",
+            *common,
+            "--target-path",
+            os.path.join(target_path, "report_queries"),
+            "--select",
+            spec["analyses"],
+        ]
+    )
     if not compiled.success:
         protocol.send(
             event="failed",

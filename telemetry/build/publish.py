@@ -107,9 +107,9 @@ def publish(
 
 def _marts_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     rows = con.execute(
-        "select table_name from duckdb_tables() where database_name = ? and schema_name = 'marts' "
-        "order by table_name",
-        [WAREHOUSE_ALIAS],
+        "select table_name from duckdb_tables() "
+        f"where database_name = {sql_literal(WAREHOUSE_ALIAS)} and schema_name = 'marts' "
+        "order by table_name"
     ).fetchall()
     return [row[0] for row in rows]
 
@@ -121,15 +121,17 @@ def _write_info(
     report_queries: Mapping[str, str],
 ) -> int:
     con.execute(INFO_DDL.format(db=PUBLISHING_ALIAS))
+    published_at = datetime.now(UTC).replace(tzinfo=None)
     con.execute(
-        f"insert into {PUBLISHING_ALIAS}.publication.info "
-        f"select ?, ?, ?, count(*), min(event_ts), max(event_ts) from {PUBLISHING_ALIAS}.marts.fct_events",
-        [datetime.now(UTC).replace(tzinfo=None), build_finished_at, tables],
+        f"insert into {PUBLISHING_ALIAS}.publication.info select "
+        f"cast({sql_literal(published_at.isoformat(sep=' '))} as timestamp), "
+        f"cast({sql_literal(build_finished_at.isoformat(sep=' '))} as timestamp), {tables}, "
+        f"count(*), min(event_ts), max(event_ts) from {PUBLISHING_ALIAS}.marts.fct_events"
     )
-    if report_queries:
-        con.executemany(
-            f"insert into {PUBLISHING_ALIAS}.publication.report_queries values (?, ?, ?)",
-            [[order, name, sql] for order, (name, sql) in enumerate(report_queries.items())],
+    for order, (name, sql) in enumerate(report_queries.items()):
+        con.execute(
+            f"insert into {PUBLISHING_ALIAS}.publication.report_queries "
+            f"values ({order}, {sql_literal(name)}, {sql_literal(sql)})"
         )
     row = con.execute(f"select events from {PUBLISHING_ALIAS}.publication.info").fetchone()
     return int(row[0]) if row else 0

@@ -17,6 +17,7 @@ import duckdb
 from telemetry.duckdb_settings import apply_duckdb_settings
 from telemetry.errors import UserError, error_line
 from telemetry.report.scope import ReportScope
+from telemetry.sql import sql_value
 
 Row = dict[str, Any]
 
@@ -38,15 +39,23 @@ ANALYSES: tuple[str, ...] = (
     "report_action_lifecycle",
     "report_fix_suggestions",
 )
-PARAMS_SQL = """
-create temp table kpi_scope_params as
-select
-    cast(? as integer) as window_hours,
-    cast(? as timestamp) as window_end,
-    cast(? as varchar) as app_versions,
-    cast(? as integer) as top_app_versions,
-    cast(? as integer) as min_sample
-"""
+#: kpi_scope_params's columns and types, as the model of that name makes them from dbt vars.
+PARAMS_COLUMNS = (
+    ("window_hours", "integer"),
+    ("window_end", "timestamp"),
+    ("app_versions", "varchar"),
+    ("top_app_versions", "integer"),
+    ("min_sample", "integer"),
+)
+
+
+def params_sql(scope: ReportScope) -> str:
+    """The statement that makes the report's kpi_scope_params row (literals: see sql_value)."""
+    columns = ",\n    ".join(
+        f"cast({sql_value(value)} as {kind}) as {name}"
+        for (name, kind), value in zip(PARAMS_COLUMNS, scope.params(), strict=True)
+    )
+    return f"create temp table kpi_scope_params as\nselect\n    {columns}"
 
 
 @dataclass
@@ -77,7 +86,7 @@ def load_report_data(published: Path, scope: ReportScope) -> ReportData:
     con = _open(published)
     try:
         queries, published_at = _published_queries(con, published)
-        con.execute(PARAMS_SQL, scope.params())
+        con.execute(params_sql(scope))
         _run(con, STEPS, queries[STEPS])
         data = ReportData(scope=scope, published_at=published_at)
         for name in ANALYSES:

@@ -17,7 +17,7 @@ class ReportScope:
     top_app_versions: int | None = None
     min_sample: int | None = None
 
-    def params(self) -> list[object]:
+    def params(self) -> list[str | int | None]:
         """The kpi_scope_params row of this scope (window_hours, window_end, app_versions,
         top_app_versions, min_sample), as the model of that name makes it from dbt vars."""
         return [

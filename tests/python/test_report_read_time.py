@@ -165,3 +165,29 @@ def mf_query(project: Path, env: dict[str, str], csv_path: Path, *args: str) -> 
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     with csv_path.open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
+
+
+def test_a_report_and_a_publish_never_import_pandas(published_sample):
+    """Binding a parameter makes DuckDB's client import pandas (seconds of start-up): the
+    publish step and the report use literals. Run on a copy of the warehouse, published
+    with the sample's report queries."""
+    tmp, warehouse = published_sample
+    copy = tmp / "no-pandas.duckdb"
+    shutil.copy(warehouse, copy)
+    with duckdb.connect(str(published_path(warehouse)), read_only=True) as con:
+        queries = dict(con.execute("select name, sql from publication.report_queries").fetchall())
+    (tmp / "queries.json").write_text(json.dumps(queries), encoding="utf-8")
+    code = (
+        "import json, sys; from datetime import datetime; from pathlib import Path\n"
+        "from telemetry.build.publish import publish\n"
+        "from telemetry.report import ReportScope, build_report\n"
+        f"warehouse, tmp = Path({str(copy)!r}), Path({str(tmp)!r})\n"
+        "queries = json.loads((tmp / 'queries.json').read_text())\n"
+        "publish(warehouse, build_finished_at=datetime(2026, 1, 1), report_queries=queries)\n"
+        "texts = build_report(warehouse, ReportScope(window_hours=48, app_versions=('3.1.0',)), ('md', 'json'))\n"
+        "print(json.loads(texts['json'])['sections']['report_summary'][0]['events'] > 0)\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "False"]
