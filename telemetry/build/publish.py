@@ -9,6 +9,13 @@ Readers (BI tools, `telemetry report`) open the published copy, never the wareho
 - a reader never sees `raw`, `staging`, `intermediate` or `control`: only the tables of
   `marts` are copied (its views read the warehouse, so they stay there).
 
+A publish costs what changed: it starts from a copy of the previous published file (a
+file copy, not a re-encoding of every row) and, for the day-partitioned facts (tables
+with an `event_date` column), replaces only the days whose rows differ (per day: row
+count and a hash of every row); every other marts table is small and copied whole. A
+table whose columns changed, a first publish and `fresh=True` (a full refresh) copy
+everything.
+
 The published file, `<warehouse stem>.published.duckdb` beside the warehouse, also holds:
 - `publication.info`: one row saying when it was published, from which build, and what
   it holds (events, first and last event time): how fresh it is;
@@ -19,6 +26,7 @@ The published file, `<warehouse stem>.published.duckdb` beside the warehouse, al
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -34,6 +42,8 @@ from telemetry.sql import sql_literal
 PUBLISHED_SUFFIX = ".published.duckdb"
 WAREHOUSE_ALIAS = "warehouse"
 PUBLISHING_ALIAS = "publishing"
+#: The column that partitions the facts by day (incremental models rebuild whole days).
+DAY_COLUMN = "event_date"
 
 INFO_DDL = """
 create schema {db}.publication;
@@ -67,28 +77,30 @@ def published_path(warehouse: Path) -> Path:
 
 
 def publish(
-    warehouse: Path, *, build_finished_at: datetime, report_queries: Mapping[str, str]
+    warehouse: Path,
+    *,
+    build_finished_at: datetime,
+    report_queries: Mapping[str, str],
+    fresh: bool = False,
 ) -> Publication:
-    """Copy the warehouse's marts tables into a new file and swap it in as the published
+    """Bring the warehouse's marts tables into a new file and swap it in as the published
     copy. The warehouse is only read. Returns what was published."""
     started = time.monotonic()
     target = published_path(warehouse)
     staging = target.with_name(f"{target.name}.{os.getpid()}.new")
     _remove(staging)
+    previous = None if fresh else _previous_publication(target)
+    if previous is not None:
+        shutil.copyfile(previous, staging)
     con = duckdb.connect()
     try:
         apply_duckdb_settings(con, warehouse)
         con.execute(f"attach {sql_literal(str(warehouse))} as {WAREHOUSE_ALIAS} (read_only)")
         con.execute(f"attach {sql_literal(str(staging))} as {PUBLISHING_ALIAS}")
-        tables = _marts_tables(con)
+        tables = _marts_tables(con, WAREHOUSE_ALIAS)
         if "fct_events" not in tables:
             raise UserError(f"warehouse {warehouse} has no marts.fct_events: nothing to publish")
-        con.execute(f"create schema {PUBLISHING_ALIAS}.marts")
-        for table in tables:
-            con.execute(
-                f'create table {PUBLISHING_ALIAS}.marts."{table}" as '
-                f'select * from {WAREHOUSE_ALIAS}.marts."{table}"'
-            )
+        _sync_marts(con, tables)
         events = _write_info(con, len(tables), build_finished_at, report_queries)
         con.execute(f"checkpoint {PUBLISHING_ALIAS}")
         con.execute(f"detach {PUBLISHING_ALIAS}")
@@ -105,10 +117,83 @@ def publish(
     return Publication(path=target, tables=len(tables), events=events, seconds=time.monotonic() - started)
 
 
-def _marts_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+def _previous_publication(target: Path) -> Path | None:
+    """The published file to start from, when it is one this code wrote (it has
+    publication.info); None for a first publish."""
+    if not target.is_file():
+        return None
+    try:
+        with duckdb.connect(str(target), read_only=True) as con:
+            con.execute("select published_at from publication.info").fetchone()
+    except duckdb.Error:
+        return None
+    return target
+
+
+def _sync_marts(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
+    """Make the publishing file's marts and publication schemas hold the warehouse's marts
+    tables: day-partitioned facts by their changed days, the rest whole."""
+    con.execute(f"drop schema if exists {PUBLISHING_ALIAS}.publication cascade")
+    con.execute(f"create schema if not exists {PUBLISHING_ALIAS}.marts")
+    published = _marts_tables(con, PUBLISHING_ALIAS)
+    for table in published:
+        if table not in tables:
+            con.execute(f'drop table {PUBLISHING_ALIAS}.marts."{table}"')
+    for table in tables:
+        columns = _columns(con, WAREHOUSE_ALIAS, table)
+        same_layout = table in published and columns == _columns(con, PUBLISHING_ALIAS, table)
+        if same_layout and any(name == DAY_COLUMN for name, _ in columns):
+            _sync_days(con, table, [name for name, _ in columns])
+            continue
+        con.execute(f'drop table if exists {PUBLISHING_ALIAS}.marts."{table}"')
+        con.execute(
+            f'create table {PUBLISHING_ALIAS}.marts."{table}" as '
+            f'select * from {WAREHOUSE_ALIAS}.marts."{table}"'
+        )
+
+
+def _sync_days(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> None:
+    """Replace the days of `table` whose rows differ between the warehouse and the
+    publishing file (row count or the sum of every row's hash), and only those."""
+    row_hash = "hash(" + ", ".join(f'"{name}"' for name in columns) + ")"
+
+    def day_digest(database: str) -> str:
+        return (
+            f"select {DAY_COLUMN}, count(*) as row_count, sum({row_hash}) as row_hash "
+            f'from {database}.marts."{table}" group by {DAY_COLUMN}'
+        )
+
+    con.execute(
+        "create or replace temp table changed_days as "
+        f"select coalesce(fresh.{DAY_COLUMN}, old.{DAY_COLUMN}) as {DAY_COLUMN} "
+        f"from ({day_digest(WAREHOUSE_ALIAS)}) as fresh "
+        f"full join ({day_digest(PUBLISHING_ALIAS)}) as old on fresh.{DAY_COLUMN} = old.{DAY_COLUMN} "
+        "where fresh.row_count is distinct from old.row_count "
+        "or fresh.row_hash is distinct from old.row_hash"
+    )
+    days = f"(select {DAY_COLUMN} from changed_days)"
+    con.execute(
+        f'delete from {PUBLISHING_ALIAS}.marts."{table}" where {DAY_COLUMN} in {days} or {DAY_COLUMN} is null'
+    )
+    con.execute(
+        f'insert into {PUBLISHING_ALIAS}.marts."{table}" '
+        f'select * from {WAREHOUSE_ALIAS}.marts."{table}" '
+        f"where {DAY_COLUMN} in {days} or {DAY_COLUMN} is null"
+    )
+
+
+def _columns(con: duckdb.DuckDBPyConnection, database: str, table: str) -> list[tuple[str, str]]:
+    return con.execute(
+        "select column_name, data_type from duckdb_columns() "
+        f"where database_name = {sql_literal(database)} and schema_name = 'marts' "
+        f"and table_name = {sql_literal(table)} order by column_index"
+    ).fetchall()
+
+
+def _marts_tables(con: duckdb.DuckDBPyConnection, database: str) -> list[str]:
     rows = con.execute(
         "select table_name from duckdb_tables() "
-        f"where database_name = {sql_literal(WAREHOUSE_ALIAS)} and schema_name = 'marts' "
+        f"where database_name = {sql_literal(database)} and schema_name = 'marts' "
         "order by table_name"
     ).fetchall()
     return [row[0] for row in rows]

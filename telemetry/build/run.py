@@ -98,7 +98,12 @@ def build(request: BuildRequest, *, echo: Echo | None = None) -> int:
         )
         raise UserError(f"{outcome.failure}; not published: {kept}")
     echo(f"build: dbt passed in {outcome.seconds:.0f}s; publishing the marts")
-    publication = publish(request.db, build_finished_at=finished, report_queries=outcome.analyses)
+    publication = publish(
+        request.db,
+        build_finished_at=finished,
+        report_queries=outcome.analyses,
+        fresh=request.full_refresh,
+    )
     echo(
         f"build: published {publication.tables} marts tables ({publication.events:,} events) to "
         f"{publication.path} in {publication.seconds:.1f}s"

@@ -6,7 +6,6 @@ here computes a KPI."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -66,7 +65,6 @@ class ReportData:
     scope: ReportScope
     rows: dict[str, list[Row]] = field(default_factory=dict)
     published_at: datetime | None = None
-    seconds: float = 0.0
 
     def table(self, name: str) -> list[Row]:
         return self.rows.get(name, [])
@@ -82,7 +80,6 @@ class ReportData:
 
 def load_report_data(published: Path, scope: ReportScope) -> ReportData:
     """Compute every section's rows for `scope` from the published copy at `published`."""
-    started = time.monotonic()
     con = _open(published)
     try:
         queries, published_at = _published_queries(con, published)
@@ -93,7 +90,6 @@ def load_report_data(published: Path, scope: ReportScope) -> ReportData:
             data.rows[name] = _rows(_run(con, name, queries[name]))
     finally:
         con.close()
-    data.seconds = time.monotonic() - started
     return data
 
 
