@@ -20,7 +20,9 @@ The published file, `<warehouse stem>.published.duckdb` beside the warehouse, al
 - `publication.info`: one row saying when it was published, from which build, and what
   it holds (events, first and last event time): how fresh it is;
 - `publication.report_queries`: the report's SQL compiled by dbt from the same KPI macros
-  as the marts (`analyses/`), so `telemetry report` answers any window without dbt.
+  as the marts (`analyses/`), so `telemetry report` answers any window without dbt;
+- `publication.day_digests`: per fact table and day, the row count and row-hash sum of
+  what was published, so the next publish hashes only the warehouse's side.
 """
 
 from __future__ import annotations
@@ -133,18 +135,25 @@ def _previous_publication(target: Path) -> Path | None:
 def _sync_marts(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
     """Make the publishing file's marts and publication schemas hold the warehouse's marts
     tables: day-partitioned facts by their changed days, the rest whole."""
+    _keep_previous_digests(con)
     con.execute(f"drop schema if exists {PUBLISHING_ALIAS}.publication cascade")
     con.execute(f"create schema if not exists {PUBLISHING_ALIAS}.marts")
+    con.execute(
+        "create or replace temp table new_digests (table_name varchar, "
+        f"{DAY_COLUMN} date, row_count bigint, row_hash hugeint)"
+    )
     published = _marts_tables(con, PUBLISHING_ALIAS)
     for table in published:
         if table not in tables:
             con.execute(f'drop table {PUBLISHING_ALIAS}.marts."{table}"')
     for table in tables:
         columns = _columns(con, WAREHOUSE_ALIAS, table)
-        same_layout = table in published and columns == _columns(con, PUBLISHING_ALIAS, table)
-        if same_layout and any(name == DAY_COLUMN for name, _ in columns):
-            _sync_days(con, table, [name for name, _ in columns])
-            continue
+        names = [name for name, _ in columns]
+        if DAY_COLUMN in names:
+            _record_digests(con, table, names)
+            if table in published and columns == _columns(con, PUBLISHING_ALIAS, table):
+                _replace_changed_days(con, table, names)
+                continue
         con.execute(f'drop table if exists {PUBLISHING_ALIAS}.marts."{table}"')
         con.execute(
             f'create table {PUBLISHING_ALIAS}.marts."{table}" as '
@@ -152,25 +161,56 @@ def _sync_marts(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
         )
 
 
-def _sync_days(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> None:
-    """Replace the days of `table` whose rows differ between the warehouse and the
-    publishing file (row count or the sum of every row's hash), and only those."""
+def _day_digests(database: str, table: str, columns: list[str]) -> str:
+    """Per day of `table`: its row count and the sum of every row's hash."""
     row_hash = "hash(" + ", ".join(f'"{name}"' for name in columns) + ")"
+    return (
+        f"select {sql_literal(table)} as table_name, {DAY_COLUMN}, count(*) as row_count, "
+        f'sum({row_hash}) as row_hash from {database}.marts."{table}" group by {DAY_COLUMN}'
+    )
 
-    def day_digest(database: str) -> str:
-        return (
-            f"select {DAY_COLUMN}, count(*) as row_count, sum({row_hash}) as row_hash "
-            f'from {database}.marts."{table}" group by {DAY_COLUMN}'
+
+def _keep_previous_digests(con: duckdb.DuckDBPyConnection) -> None:
+    """The day digests the previous publish stored (publication.day_digests: the warehouse's
+    rows it published), as temp table previous_digests; empty for a first publish."""
+    try:
+        con.execute(
+            "create or replace temp table previous_digests as "
+            f"select * from {PUBLISHING_ALIAS}.publication.day_digests"
+        )
+    except duckdb.CatalogException:
+        con.execute(
+            "create or replace temp table previous_digests (table_name varchar, "
+            f"{DAY_COLUMN} date, row_count bigint, row_hash hugeint)"
         )
 
+
+def _record_digests(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> None:
+    con.execute(f"insert into new_digests {_day_digests(WAREHOUSE_ALIAS, table, columns)}")
+
+
+def _replace_changed_days(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> None:
+    """Replace the days of `table` whose rows differ between the warehouse and the
+    publishing file (row count or the sum of every row's hash), and only those. The
+    published side's digests are the ones the previous publish stored, else computed."""
+    name = sql_literal(table)
+    stored = con.execute(f"select count(*) from previous_digests where table_name = {name}").fetchone()
+    old = (
+        f"(select * from previous_digests where table_name = {name})"
+        if stored and stored[0]
+        else f"({_day_digests(PUBLISHING_ALIAS, table, columns)})"
+    )
     con.execute(
         "create or replace temp table changed_days as "
         f"select coalesce(fresh.{DAY_COLUMN}, old.{DAY_COLUMN}) as {DAY_COLUMN} "
-        f"from ({day_digest(WAREHOUSE_ALIAS)}) as fresh "
-        f"full join ({day_digest(PUBLISHING_ALIAS)}) as old on fresh.{DAY_COLUMN} = old.{DAY_COLUMN} "
+        f"from (select * from new_digests where table_name = {name}) as fresh "
+        f"full join {old} as old on fresh.{DAY_COLUMN} = old.{DAY_COLUMN} "
         "where fresh.row_count is distinct from old.row_count "
         "or fresh.row_hash is distinct from old.row_hash"
     )
+    changed = con.execute("select count(*) from changed_days").fetchone()
+    if not changed or not changed[0]:
+        return  # nothing to scan for
     days = f"(select {DAY_COLUMN} from changed_days)"
     con.execute(
         f'delete from {PUBLISHING_ALIAS}.marts."{table}" where {DAY_COLUMN} in {days} or {DAY_COLUMN} is null'
@@ -213,6 +253,7 @@ def _write_info(
         f"cast({sql_literal(build_finished_at.isoformat(sep=' '))} as timestamp), {tables}, "
         f"count(*), min(event_ts), max(event_ts) from {PUBLISHING_ALIAS}.marts.fct_events"
     )
+    con.execute(f"create table {PUBLISHING_ALIAS}.publication.day_digests as select * from new_digests")
     for order, (name, sql) in enumerate(report_queries.items()):
         con.execute(
             f"insert into {PUBLISHING_ALIAS}.publication.report_queries "

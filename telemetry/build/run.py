@@ -122,7 +122,8 @@ def run_dbt(request: BuildRequest, echo: Echo) -> DbtOutcome:
         "full_refresh": request.full_refresh,
         "analyses": REPORT_ANALYSES if (request.project_dir / REPORT_ANALYSES).is_dir() else None,
     }
-    env = {**os.environ, "TELEMETRY_DB": str(request.db), "PYTHONUNBUFFERED": "1"}
+    # the warehouse target, whatever a reader's TELEMETRY_TARGET says (profiles.yml)
+    env = {**os.environ, "TELEMETRY_DB": str(request.db), "TELEMETRY_TARGET": "dev", "PYTHONUNBUFFERED": "1"}
     started = time.monotonic()
     analyses: dict[str, str] | None = None
     failure: dict | None = None

@@ -25,7 +25,9 @@ def make_warehouse(db: Path) -> None:
             "timestamp '2026-02-01 00:00:00' + to_hours((i % 3) * 24 + i % 7) as event_ts, "
             "'user' || (i % 5) as user_id from range(30) as t(i)"
         )
-        con.execute("create table marts.kpi_daily as select event_date, count(*) as events from marts.fct_events group by 1")
+        con.execute(
+            "create table marts.kpi_daily as select event_date, count(*) as events from marts.fct_events group by 1"
+        )
         con.execute("create view marts.kpi_scope_events as select * from marts.fct_events")
         con.execute("create table raw.events as select 'jose@example.com' as message")
 
@@ -52,6 +54,7 @@ def test_each_publish_equals_the_warehouse_marts_and_holds_nothing_else(tmp_path
     assert objects == [
         ("marts", "fct_events"),
         ("marts", "kpi_daily"),
+        ("publication", "day_digests"),
         ("publication", "info"),
         ("publication", "report_queries"),
     ]
@@ -71,6 +74,16 @@ def test_each_publish_equals_the_warehouse_marts_and_holds_nothing_else(tmp_path
     assert second.events == len(warehouse_rows(db, "fct_events"))
     for table in ("fct_events", "kpi_daily"):
         assert published_rows(db, table) == warehouse_rows(db, table)
+    # the digests the next publish compares with are those of what was published
+    with duckdb.connect(str(published_path(db)), read_only=True) as con:
+        digests = con.execute(
+            "select table_name, event_date, row_count from publication.day_digests"
+            " where table_name = 'fct_events' order by all"
+        ).fetchall()
+        counts = con.execute(
+            "select event_date, count(*) from marts.fct_events group by 1 order by 1"
+        ).fetchall()
+    assert digests == [("fct_events", day, n) for day, n in counts]
 
     # a column added to a fact: the table is copied whole, with its new layout
     with duckdb.connect(str(db)) as con:
