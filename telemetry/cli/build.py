@@ -11,7 +11,9 @@ from telemetry.cli.options import FOLDER, db_option, resolve_db
 from telemetry.paths import REPO_ROOT
 
 
-@click.command("build", short_help="run the daily dbt build; nothing to do when nothing changed")
+@click.command(
+    "build", short_help="run the daily dbt build and publish the marts; nothing when nothing changed"
+)
 @db_option()
 @click.option("--selector", default="daily", show_default=True, help="selector of selectors.yml to build")
 @click.option("--full-refresh", is_flag=True, help="rebuild every incremental model from all landed data")
@@ -25,7 +27,10 @@ from telemetry.paths import REPO_ROOT
 )
 def command(db: Path | None, selector: str, full_refresh: bool, force: bool, project_dir: Path) -> int:
     """Build the warehouse with `dbt build --selector daily`: the days that changed are
-    rebuilt and tested. When no file was landed and no project file (models, macros,
-    seeds, tests, selectors) changed since the last build that passed, nothing runs.
-    Builds are recorded in control.telemetry_builds."""
+    rebuilt and tested. When every test passed, publish the marts: a new
+    <warehouse>.published.duckdb, what BI tools and `telemetry report` read, swapped in at
+    once (readers holding the old one are never blocked); a failed build publishes
+    nothing. When no file was landed and no project file (models, macros, seeds, tests,
+    selectors) changed since the last build that passed, nothing runs. Builds are recorded
+    in control.telemetry_builds."""
     return build(BuildRequest(resolve_db(db), project_dir.resolve(), selector, full_refresh, force))
