@@ -114,7 +114,11 @@ def publish(
         raise
     finally:
         con.close()
-    os.replace(staging, target)
+    try:
+        os.replace(staging, target)
+    except OSError as exc:
+        _remove(staging)
+        raise UserError(f"publishing failed: cannot replace {target}: {exc.strerror or exc}") from None
     _remove(staging.with_name(staging.name + ".wal"))
     return Publication(path=target, tables=len(tables), events=events, seconds=time.monotonic() - started)
 

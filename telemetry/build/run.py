@@ -67,7 +67,7 @@ def build(request: BuildRequest, *, echo: Echo | None = None) -> int:
     finally:
         con.close()
     published = published_path(request.db)
-    if last and last.fingerprint == current and not request.force and published.exists():
+    if last and last.fingerprint == current and not request.force and published.is_file():
         echo(
             f"build: nothing new since the build that passed at {last.finished_at:%Y-%m-%d %H:%M:%S} UTC"
             " (no file landed, no project file changed): skipped; --force builds anyway"
@@ -77,6 +77,35 @@ def build(request: BuildRequest, *, echo: Echo | None = None) -> int:
     echo(f"build: dbt build --selector {request.selector}{' --full-refresh' if request.full_refresh else ''}")
     outcome = run_dbt(request, echo)
     finished = _utc_now()
+    kept = (
+        f"readers keep the copy published before ({published})"
+        if published.is_file()
+        else "nothing is published yet"
+    )
+    if outcome.failure is not None:
+        _record(request, started, finished, "failed")
+        raise UserError(f"{outcome.failure}; not published: {kept}")
+    echo(f"build: dbt passed in {outcome.seconds:.0f}s; publishing the marts")
+    try:
+        publication = publish(
+            request.db,
+            build_finished_at=finished,
+            report_queries=outcome.analyses,
+            fresh=request.full_refresh,
+        )
+    except UserError as exc:
+        # not a passing build: the next `telemetry build` runs (and publishes) again
+        _record(request, started, finished, "publish failed")
+        raise UserError(f"{exc}; {kept}") from None
+    _record(request, started, finished, "passed")
+    echo(
+        f"build: published {publication.tables} marts tables ({publication.events:,} events) to "
+        f"{publication.path} in {publication.seconds:.1f}s"
+    )
+    return 0
+
+
+def _record(request: BuildRequest, started: datetime, finished: datetime, outcome: str) -> None:
     con = _open(request.db)
     try:
         record_build(
@@ -86,29 +115,10 @@ def build(request: BuildRequest, *, echo: Echo | None = None) -> int:
             selector=request.selector,
             full_refresh=request.full_refresh,
             fingerprint_after=fingerprint(con, request.project_dir, request.selector, False),
-            outcome="passed" if outcome.failure is None else "failed",
+            outcome=outcome,
         )
     finally:
         con.close()
-    if outcome.failure is not None:
-        kept = (
-            f"readers keep the copy published before ({published})"
-            if published.exists()
-            else "nothing is published yet"
-        )
-        raise UserError(f"{outcome.failure}; not published: {kept}")
-    echo(f"build: dbt passed in {outcome.seconds:.0f}s; publishing the marts")
-    publication = publish(
-        request.db,
-        build_finished_at=finished,
-        report_queries=outcome.analyses,
-        fresh=request.full_refresh,
-    )
-    echo(
-        f"build: published {publication.tables} marts tables ({publication.events:,} events) to "
-        f"{publication.path} in {publication.seconds:.1f}s"
-    )
-    return 0
 
 
 def run_dbt(request: BuildRequest, echo: Echo) -> DbtOutcome:

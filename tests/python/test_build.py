@@ -83,6 +83,24 @@ def test_a_failing_build_is_one_line_recorded_retried_and_never_published(tmp_pa
     assert builds(db)[-1] == ("daily", False, "failed")
 
 
+def test_a_build_whose_publish_fails_is_not_a_passing_build(tmp_path):
+    exports = daily_exports(tmp_path / "exports", 300, DAYS[:1], seed=7, page_size=400)
+    db = tmp_path / "warehouse.duckdb"
+    land(db, exports["day1"])
+    blocker = db.with_name("warehouse.published.duckdb")
+    blocker.mkdir()
+    failed = build(db, tmp_path)
+    assert failed.returncode == 1
+    errors = [line for line in failed.stderr.splitlines() if line.startswith("telemetry build: error:")]
+    assert len(errors) == 1 and "publishing failed: cannot replace" in errors[0], failed.stderr
+    assert builds(db) == [("daily", False, "publish failed")]
+    blocker.rmdir()
+    again = build(db, tmp_path)  # same fingerprint, but no passing build: it runs and publishes
+    assert again.returncode == 0, again.stderr
+    assert "build: published" in again.stdout
+    assert builds(db)[-1] == ("daily", False, "passed")
+
+
 def test_a_reader_holding_the_published_copy_never_blocks_a_build(tmp_path):
     exports = daily_exports(tmp_path / "exports", 300, DAYS, seed=6, page_size=400)
     db = tmp_path / "warehouse.duckdb"

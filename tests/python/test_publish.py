@@ -119,3 +119,12 @@ def test_a_warehouse_without_facts_is_one_line_and_leaves_the_published_copy(tmp
         publish(db, build_finished_at=BUILT, report_queries={})
     assert len(published_rows(db, "fct_events")) == 30
     assert not [p.name for p in tmp_path.iterdir() if ".new" in p.name]
+
+
+def test_a_published_path_that_cannot_be_replaced_is_one_line(tmp_path):
+    db = tmp_path / "warehouse.duckdb"
+    make_warehouse(db)
+    published_path(db).mkdir()  # something that is not a published copy stands in the way
+    with pytest.raises(UserError, match=r"^publishing failed: cannot replace .*warehouse\.published\.duckdb"):
+        publish(db, build_finished_at=BUILT, report_queries={})
+    assert not [p.name for p in tmp_path.iterdir() if ".new" in p.name]
