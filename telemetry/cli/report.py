@@ -21,7 +21,7 @@ WINDOW_END_RE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$")
 
 
 @click.command(
-    "report", short_help="write the reliability report (Markdown or self-contained HTML with charts)"
+    "report", short_help="write the reliability report (Markdown, self-contained HTML with charts, JSON)"
 )
 @click.option(
     "--window-hours",
