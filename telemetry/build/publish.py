@@ -90,6 +90,7 @@ def publish(
     started = time.monotonic()
     target = published_path(warehouse)
     staging = target.with_name(f"{target.name}.{os.getpid()}.new")
+    _remove_stale_staging(target)
     _remove(staging)
     previous = None if fresh else _previous_publication(target)
     if previous is not None:
@@ -265,6 +266,25 @@ def _write_info(
         )
     row = con.execute(f"select events from {PUBLISHING_ALIAS}.publication.info").fetchone()
     return int(row[0]) if row else 0
+
+
+def _remove_stale_staging(target: Path) -> None:
+    """Remove the half-written files of publishes that were killed (`<target>.<pid>.new`,
+    and its .wal, whose process is gone); a running publish's file stays."""
+    for path in target.parent.glob(f"{target.name}.*.new*"):
+        pid = path.name[len(target.name) + 1 :].split(".", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            _remove(path)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
 
 
 def _remove(path: Path) -> None:

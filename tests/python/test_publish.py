@@ -128,3 +128,18 @@ def test_a_published_path_that_cannot_be_replaced_is_one_line(tmp_path):
     with pytest.raises(UserError, match=r"^publishing failed: cannot replace .*warehouse\.published\.duckdb"):
         publish(db, build_finished_at=BUILT, report_queries={})
     assert not [p.name for p in tmp_path.iterdir() if ".new" in p.name]
+
+
+def test_the_files_of_a_killed_publish_are_removed_by_the_next(tmp_path):
+    db = tmp_path / "warehouse.duckdb"
+    make_warehouse(db)
+    dead = 2**22 + 12345  # above Linux's pid_max default: no such process
+    leftovers = [
+        tmp_path / f"warehouse.published.duckdb.{dead}.new",
+        tmp_path / f"warehouse.published.duckdb.{dead}.new.wal",
+    ]
+    for path in leftovers:
+        path.write_bytes(b"half-written")
+    publish(db, build_finished_at=BUILT, report_queries={})
+    assert not any(path.exists() for path in leftovers)
+    assert len(published_rows(db, "fct_events")) == 30
