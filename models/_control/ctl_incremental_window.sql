@@ -124,7 +124,7 @@ reclassified_names as (
 final as (
 
     select
-        current_timestamp as computed_at,
+        {{ utc_now() }} as computed_at,
         case
             when {{ 'true' if flags.FULL_REFRESH else 'false' }} then 'full refresh'
             when previous.newest_day is null then 'first build'

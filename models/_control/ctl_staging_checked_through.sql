@@ -12,7 +12,7 @@
 
     select
         max(landed_at) as checked_through,
-        current_timestamp as checked_at
+        {{ utc_now() }} as checked_at
     from {{ ref('stg_aptabase__events') }}
 
 {%- elif previous is not none %}
@@ -26,6 +26,6 @@
 
     select
         cast(null as timestamp) as checked_through,
-        cast(null as timestamp with time zone) as checked_at
+        cast(null as timestamp) as checked_at
 
 {%- endif %}

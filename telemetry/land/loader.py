@@ -412,7 +412,9 @@ def _land_parquet(con: duckdb.DuckDBPyConnection, path: Path, source: str, check
         if col not in names:
             return f'null::varchar as "{col}"'
         name, dtype = names[col]
-        if dtype.upper().startswith("TIMESTAMP"):
+        if dtype.upper() in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"):  # an instant: its UTC time
+            return f"strftime(timezone('UTC', \"{name}\"), '%Y-%m-%d %H:%M:%S') as \"{col}\""
+        if dtype.upper().startswith("TIMESTAMP"):  # no zone: Aptabase's times are UTC
             return f'strftime("{name}"::timestamp, \'%Y-%m-%d %H:%M:%S\') as "{col}"'
         return f'nullif("{name}"::varchar, \'\') as "{col}"'
 
@@ -437,8 +439,14 @@ def _land_parquet(con: duckdb.DuckDBPyConnection, path: Path, source: str, check
 # --------------------------------------------------------------------------- common
 
 
-#: When a row is landed, in UTC whatever the machine's time zone (transaction start).
-LANDED_AT = "timezone('UTC', now())"
+#: When a file is landed: the transaction's start in UTC whatever the machine's time zone,
+#: and always after every file landed before, even when the clock stepped back (a DST change
+#: on a clock kept in local time, a corrected clock): incremental builds take the rows landed
+#: after the previous build's newest landing time, so landing times never go back.
+LANDED_AT = (
+    "greatest(timezone('UTC', now()),"
+    " coalesce((select max(landed_at) from raw.landed_files) + interval 1 microsecond, timezone('UTC', now())))"
+)
 
 
 def _finish(
