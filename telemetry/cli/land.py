@@ -2,21 +2,41 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from telemetry.cli.options import db_option, resolve_db
+from telemetry.land.event_key import TimeBounds
 from telemetry.land.loader import land_paths
+
+DEFAULTS = TimeBounds()
 
 
 @click.command("land", short_help="land Aptabase export files (CSV or Parquet) into DuckDB, exactly once")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @db_option()
-def command(paths: tuple[str, ...], db: Path | None) -> int:
+@click.option(
+    "--not-before",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=DEFAULTS.not_before.isoformat(),
+    show_default=True,
+    help="reject rows stamped before this UTC day",
+)
+@click.option(
+    "--max-ahead-hours",
+    type=click.IntRange(min=0),
+    default=DEFAULTS.max_ahead_hours,
+    show_default=True,
+    help="reject rows stamped more than this many hours after landing",
+)
+def command(paths: tuple[str, ...], db: Path | None, not_before: datetime, max_ahead_hours: int) -> int:
     """Land Aptabase exports into schema `raw` of the warehouse. Accepts the 16-column
     CSVWithNames export, 8-column rewritten CSVs and Parquet exports; files, folders and
-    globs. A file already landed (same checksum) is skipped; unparseable lines go to
-    raw.rejected_rows."""
-    land_paths(list(paths), resolve_db(db))
+    globs. A file already landed (same checksum) is skipped; lines that cannot be parsed and
+    rows with no event name, no user id or a time out of bounds go to raw.rejected_rows with
+    their reason."""
+    bounds = TimeBounds(not_before=not_before.date(), max_ahead_hours=max_ahead_hours)
+    land_paths(list(paths), resolve_db(db), bounds=bounds)
     return 0

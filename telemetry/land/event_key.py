@@ -11,11 +11,18 @@ same event.
   rejected with its reason).
 - Key: the md5 of the 8 core columns (docs/aptabase.md) with the time as parsed above and
   empty text read as null. Two rows are the same event when their keys agree.
+- Acceptance: a row lands only with a time within sane bounds (not before `not_before`,
+  default 2015-01-01; not more than `max_ahead_hours`, default 24, after its landing), an
+  event name and a user id; any other row is rejected with its reason, so no landed row can
+  break a model or a test downstream.
 - Fullness: how many of the 16 export columns a copy fills; the fullest copy of an event is
   the one kept (a full export beats a pandas-trimmed 8-column rewrite of it).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
 
 from telemetry.aptabase.export_format import CORE_COLUMNS, EXPORT_COLUMNS
 
@@ -52,3 +59,28 @@ def event_id_sql(event_ts: str = "_event_ts") -> str:
 def filled_columns_sql() -> str:
     """SQL for how many of the export columns a row fills (empty text is not filled)."""
     return " + ".join(f"(case when {_text(c)} is not null then 1 else 0 end)" for c in EXPORT_COLUMNS)
+
+
+@dataclass(frozen=True)
+class TimeBounds:
+    """The event times a row may carry: not before `not_before` (UTC day), not more than
+    `max_ahead_hours` after the row is landed (Aptabase rejects events 10 minutes ahead)."""
+
+    not_before: date = date(2015, 1, 1)
+    max_ahead_hours: int = 24
+
+
+def rejection_sql(bounds: TimeBounds, event_ts: str = "_event_ts") -> str:
+    """SQL for why a parsed row cannot land (null: it lands), given the parsed time."""
+    shown = "coalesce('\"' || \"timestamp\" || '\"', 'empty')"
+    ahead = f"timezone('UTC', now()) + interval {int(bounds.max_ahead_hours)} hour"
+    return (
+        f"case when {event_ts} is null then 'BAD TIMESTAMP: ' || {shown}"
+        f" when {event_ts} < date '{bounds.not_before.isoformat()}'"
+        f" then 'TIMESTAMP OUT OF RANGE: ' || {shown} || ' is before {bounds.not_before.isoformat()}'"
+        f" when {event_ts} > {ahead}"
+        f" then 'TIMESTAMP OUT OF RANGE: ' || {shown}"
+        f" || ' is more than {int(bounds.max_ahead_hours)} hours after landing'"
+        " when nullif(trim(event_name), '') is null then 'NO EVENT NAME'"
+        " when nullif(trim(user_id), '') is null then 'NO USER ID' end"
+    )

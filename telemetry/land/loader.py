@@ -10,11 +10,11 @@ done by DuckDB (set-based); Python only walks the list of files.
 
 from __future__ import annotations
 
-import csv
 import glob
 import hashlib
-import io
-from collections.abc import Callable, Iterable, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +23,8 @@ import duckdb
 from telemetry.aptabase.export_format import EXPORT_COLUMNS
 from telemetry.duckdb_settings import apply_duckdb_settings
 from telemetry.errors import UserError
-from telemetry.land.event_key import event_id_sql, event_ts_sql, filled_columns_sql
+from telemetry.land.csv_reader import CsvRead, read_csv_file
+from telemetry.land.event_key import TimeBounds, event_id_sql, event_ts_sql, filled_columns_sql, rejection_sql
 from telemetry.sql import sql_literal
 
 RAW_DDL = f"""
@@ -66,21 +67,29 @@ create table if not exists raw.landed_files (
     rejected_rows bigint not null,
     landed_at timestamp not null,
     first_event_ts timestamp,
-    last_event_ts timestamp
+    last_event_ts timestamp,
+    blank_lines bigint not null default 0
 );
 -- landed_files of a warehouse landed before the file's time range was recorded
 alter table raw.landed_files add column if not exists first_event_ts timestamp;
 alter table raw.landed_files add column if not exists last_event_ts timestamp;
+-- and before blank lines were counted apart
+alter table raw.landed_files add column if not exists blank_lines bigint default 0;
 """
 
+DEFAULT_BOUNDS = TimeBounds()
 CSV_SUFFIXES = {".csv"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
+#: Compressed CSV DuckDB reads as it is.
+COMPRESSIONS = {".gz", ".zst"}
+#: Compressions named in a refusal (anything else is "not an export file").
+UNSUPPORTED_COMPRESSIONS = {".bz2", ".xz", ".zip", ".7z", ".lz4", ".br", ".zstd", ".tgz", ".z"}
 
 
 @dataclass
 class FileResult:
     """What landing one file did. `lines_read = header_lines + rows_landed + rejected`;
-    `rows_landed = new_events + duplicates`."""
+    `rows_landed = new_events + duplicates`; blank lines are skipped and counted apart."""
 
     path: Path
     checksum: str
@@ -90,6 +99,7 @@ class FileResult:
     rows_landed: int = 0
     duplicates: int = 0
     rejected: int = 0
+    blank_lines: int = 0
 
     @property
     def new_events(self) -> int:
@@ -99,6 +109,7 @@ class FileResult:
 @dataclass
 class LandReport:
     files: list[FileResult] = field(default_factory=list)
+    failed: list[tuple[Path, str]] = field(default_factory=list)
 
     def total(self, attr: str) -> int:
         return sum(getattr(f, attr) for f in self.files)
@@ -108,18 +119,22 @@ class LandReport:
 
 
 def expand_paths(specs: Iterable[str | Path]) -> list[Path]:
-    """Files, folders (their CSV/Parquet files, recursively) and globs, in a stable order;
-    a spec that matches nothing is an error naming it."""
+    """Files, folders (their export files, recursively: CSV, Parquet, compressed CSV and
+    compressed files that cannot land, so that they are named) and globs, in a stable order;
+    a spec that matches nothing is an error naming it. A file name is literal: `day[1].csv`
+    is that file, never a pattern."""
     found: list[Path] = []
     for spec in specs:
         text = str(spec)
         path = Path(text).expanduser()
         if path.is_dir():
-            matches = sorted(p for p in path.rglob("*") if p.is_file() and _kind(p) is not None)
+            matches = sorted(p for p in path.rglob("*") if p.is_file() and _looks_like_export(p))
             if not matches:
-                raise UserError(f"no .csv or .parquet files in folder {text}")
+                raise UserError(f"no .csv, .csv.gz, .csv.zst or .parquet files in folder {text}")
         elif path.is_file():
             matches = [path]
+        elif path.exists():
+            raise UserError(f"not a file or folder: {text}")
         elif glob.has_magic(text):
             matches = sorted(Path(p) for p in glob.glob(text, recursive=True) if Path(p).is_file())
             if not matches:
@@ -127,20 +142,42 @@ def expand_paths(specs: Iterable[str | Path]) -> list[Path]:
         else:
             raise UserError(f"file not found: {text}")
         for match in matches:
-            if _kind(match) is None:
-                raise UserError(f"not a CSV or Parquet file: {match} (expected .csv or .parquet)")
             if match.resolve() not in {f.resolve() for f in found}:
                 found.append(match)
     return found
 
 
+def _suffixes(path: Path) -> list[str]:
+    return [suffix.lower() for suffix in path.suffixes]
+
+
 def _kind(path: Path) -> str | None:
-    suffix = path.suffix.lower()
-    if suffix in CSV_SUFFIXES:
+    """csv (plain, .gz or .zst: DuckDB reads both), parquet, or None."""
+    suffixes = _suffixes(path)
+    if suffixes and suffixes[-1] in COMPRESSIONS:
+        suffixes = suffixes[:-1]
+        return "csv" if suffixes and suffixes[-1] in CSV_SUFFIXES else None
+    if suffixes and suffixes[-1] in CSV_SUFFIXES:
         return "csv"
-    if suffix in PARQUET_SUFFIXES:
+    if suffixes and suffixes[-1] in PARQUET_SUFFIXES:
         return "parquet"
     return None
+
+
+def _looks_like_export(path: Path) -> bool:
+    """An export file, landable or not (a `.csv.bz2` is named and refused, not ignored)."""
+    suffixes = _suffixes(path)
+    return _kind(path) is not None or any(s in CSV_SUFFIXES | PARQUET_SUFFIXES for s in suffixes[-3:-1])
+
+
+def _refusal(path: Path) -> str:
+    """Why a file named on the command line is not an export this command lands."""
+    suffixes = _suffixes(path)
+    if suffixes and suffixes[-1] in UNSUPPORTED_COMPRESSIONS | COMPRESSIONS:
+        return (
+            f"compressed as {suffixes[-1]}: only .csv.gz and .csv.zst land as they are; decompress it first"
+        )
+    return "not a CSV or Parquet file (expected .csv, .csv.gz, .csv.zst or .parquet)"
 
 
 def file_checksum(path: Path) -> str:
@@ -253,31 +290,62 @@ def land_paths(
     paths: Sequence[str | Path],
     db_path: Path,
     *,
+    bounds: TimeBounds = DEFAULT_BOUNDS,
     echo: Callable[[str], None] = print,
 ) -> LandReport:
-    """Land every file named by `paths` (files, folders, globs) into `db_path`."""
+    """Land every file named by `paths` (files, folders, globs) into `db_path`; rows whose
+    time is outside `bounds` are rejected. A file that cannot land is named and skipped
+    (nothing of it lands); after every other file has landed, a UserError says how many
+    could not."""
     files = expand_paths(paths)
     report = LandReport()
     con = connect(db_path)
     try:
         for number, path in enumerate(files, start=1):
             try:
-                result = land_file(con, path)
-            except duckdb.Error as exc:
-                raise UserError(
-                    f"{path}: could not land it ({_first_line(exc)}); files before it are landed"
-                ) from None
+                result = land_file(con, path, bounds)
+            except UserError as exc:
+                report.failed.append((path, str(exc).removeprefix(f"{path}: ")))
+                echo(f"[{number}/{len(files)}] {path}: could not land it: {report.failed[-1][1]}")
+                continue
             report.files.append(result)
             echo(_file_line(result, number, len(files)))
         con.execute("checkpoint")
     finally:
         con.close()
     echo(_total_line(report))
+    if report.failed:
+        for path, reason in report.failed:
+            echo(f"could not land {path}: {reason}")
+        others = "; every other file landed" if len(report.failed) < len(files) else ""
+        if len(report.failed) == 1:
+            path, reason = report.failed[0]
+            raise UserError(f"{path}: {reason} (nothing of it landed{others})")
+        raise UserError(
+            f"{len(report.failed)} of {len(files)} files could not land, nothing of them landed"
+            f" (listed above{others})"
+        )
     return report
 
 
-def land_file(con: duckdb.DuckDBPyConnection, path: Path) -> FileResult:
-    checksum = file_checksum(path)
+def land_file(con: duckdb.DuckDBPyConnection, path: Path, bounds: TimeBounds = DEFAULT_BOUNDS) -> FileResult:
+    """Land one file; a UserError (naming the file) when it cannot land: nothing of it is
+    written then."""
+    if _kind(path) is None:
+        raise UserError(f"{path}: {_refusal(path)}")
+    try:
+        checksum = file_checksum(path)
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    try:
+        return _land_new_file(con, path, checksum, bounds)
+    except duckdb.Error as exc:
+        raise UserError(f"{path}: could not land it ({_first_line(exc)})") from None
+
+
+def _land_new_file(
+    con: duckdb.DuckDBPyConnection, path: Path, checksum: str, bounds: TimeBounds
+) -> FileResult:
     source = str(path.resolve())
     already = con.execute(
         f"select 1 from raw.landed_files where file_checksum = {sql_literal(checksum)}"
@@ -287,47 +355,26 @@ def land_file(con: duckdb.DuckDBPyConnection, path: Path) -> FileResult:
     # Parsing fills temp tables, read through the view `_parsed`; the writes to `raw`
     # happen in one transaction (_finish).
     if _kind(path) == "csv":
-        return _land_csv(con, path, source, checksum)
-    return _land_parquet(con, path, source, checksum)
+        return _land_csv(con, path, source, checksum, bounds)
+    return _land_parquet(con, path, source, checksum, bounds)
 
 
 # --------------------------------------------------------------------------- csv
 
 
-def _read_header(path: Path) -> list[str] | None:
-    """The header line's column names (lowercased), or None for an empty file."""
-    with path.open("rb") as handle:
-        first = handle.readline()
-    if not first.strip():
-        return None
-    try:
-        text = first.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UserError(f"{path}: the header line is not UTF-8 text") from None
-    names = next(csv.reader(io.StringIO(text)), [])
-    return [name.strip().lower() for name in names]
-
-
-def _land_csv(con: duckdb.DuckDBPyConnection, path: Path, source: str, checksum: str) -> FileResult:
-    header = _read_header(path)
-    if header is None:
-        _record_file(con, path, source, checksum, "csv", [], FileResult(path, checksum, "empty"))
-        return FileResult(path, checksum, "empty")
-    if "timestamp" not in header:
-        raise UserError(
-            f"{path}: no `timestamp` column in the header line "
-            f"(found: {', '.join(header[:8]) or 'nothing'}); is this an Aptabase export?"
-        )
-    # Every header column is read as text under a unique name; known ones are kept. The
-    # line ending is left to DuckDB: `\n` and Windows' `\r\n` both read.
-    con.execute(
-        "drop view if exists _parsed; drop table if exists _landing_lines;"
-        " drop table if exists _landing; drop table if exists _rejects;"
-        " drop table if exists _reject_scans"
-    )
-    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header))) + "}"
-    # rowid follows file order; rejected lines are missing from it, so accepted row k is
-    # the k-th line (after the header) that was not rejected.
+def _land_csv(
+    con: duckdb.DuckDBPyConnection, path: Path, source: str, checksum: str, bounds: TimeBounds
+) -> FileResult:
+    con.execute("drop view if exists _parsed; drop table if exists _landing")
+    with literal_path(path) as readable:
+        read = read_csv_file(con, readable, str(path))
+    if read.header is None:
+        empty = FileResult(path, checksum, "empty", blank_lines=read.blank_lines)
+        _record_file(con, path, source, checksum, "csv", [], empty)
+        return empty
+    header = read.header
+    # Every header column was read as text under a unique name (c0, c1, ...); known ones
+    # are kept.
     selected = ", ".join(
         f'c{header.index(col)} as "{col}"' if col in header else f'null::varchar as "{col}"'
         for col in EXPORT_COLUMNS
@@ -341,65 +388,45 @@ def _land_csv(con: duckdb.DuckDBPyConnection, path: Path, source: str, checksum:
         + " and ".join(f"lower(trim(coalesce(c{i}, ''))) = {sql_literal(h)}" for i, h in enumerate(header))
         + " else false end"
     )
-    read = f"""
-        select {selected}, ({is_header}) as _is_header
-        from read_csv(
-            {sql_literal(str(path))}, auto_detect = false, header = false, skip = 1,
-            columns = {columns}, delim = ',', quote = '"', escape = '"',
-            strict_mode = true, store_rejects = true,
-            rejects_table = '_rejects', rejects_scan = '_reject_scans'
-        )
-    """
     # Keyed as it is read: one copy of the file's rows, not one per step.
-    con.execute(f"create temp table _landing as {_keyed(read)}")
-    rejected_lines = con.execute("select count(distinct line) from _rejects").fetchone()[0]
-    if rejected_lines:
-        con.execute(
-            f"""
-            create temp table _landing_lines as
-            with accepted_lines as (
-                select line, row_number() over (order by line) - 1 as ord
-                from generate_series(2, (select count(*) from _landing) + {rejected_lines} + 1) as s (line)
-                where line not in (select line from _rejects)
-            )
-            select l.* exclude (_ord), a.line as _line
-            from (select rowid as _ord, * from _landing) as l  -- a new table: rowid from 0
-            join accepted_lines as a on a.ord = l._ord
-            """
-        )
-        line_map = "_landing_lines"
-    else:
-        line_map = "(select *, rowid + 2 as _line from _landing)"  # a new table: rowid from 0
+    rows = f"select {selected}, ({is_header}) as _is_header, _line from _csv_rows"
+    con.execute(f"create temp table _landing as {_keyed(rows, bounds)}")
     con.execute(
-        f"""
-        create temp view _parsed as
-        select * from {line_map}
-        """
+        "drop view if exists _csv_rows; drop table if exists _csv_lined; drop table if exists _csv_read;"
+        " create temp view _parsed as select * from _landing"
     )
-    # One row per rejected line (DuckDB may report several errors for one line).
-    con.execute(
-        """
-        create or replace temp table _rejected as
-        select line as _line, arg_min(error_type || ': ' || error_message, column_idx) as reason,
-            any_value(csv_line) as raw_text
-        from _rejects
-        group by line
-        """
-    )
-    return _finish(con, path, source, checksum, "csv", header)
+    return _finish(con, path, source, checksum, "csv", header, read)
 
 
-def _keyed(rows_sql: str) -> str:
+@contextmanager
+def literal_path(path: Path) -> Iterator[Path]:
+    """`path` as DuckDB may be given it: a name with glob characters (`day[1].csv`) would be
+    read as a pattern (and land another file's rows), so it is read through a link with a
+    plain name in a temp folder."""
+    if not any(char in str(path) for char in "*?[]{}"):
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="telemetry-land-") as folder:
+        link = Path(folder) / ("export" + "".join(path.suffixes[-2:]))
+        link.symlink_to(path.resolve())
+        yield link
+
+
+def _keyed(rows_sql: str, bounds: TimeBounds | None = None) -> str:
     """The rows of `rows_sql` (the export columns as text, `_is_header`, maybe `_line`) with
-    each row's UTC time, event key (null without a time) and how many columns it fills."""
+    each row's UTC time, event key (null without a time), how many columns it fills and,
+    given `bounds`, why it cannot land (`_reject_reason`, null when it lands)."""
+    reason = rejection_sql(bounds) if bounds is not None else "null::varchar"
     return f"""
         select *, case when _event_ts is not null then {event_id_sql()} end as _event_id,
-            {filled_columns_sql()} as _filled
+            {filled_columns_sql()} as _filled, {reason} as _reject_reason
         from (select *, {event_ts_sql()} as _event_ts from ({rows_sql}))
     """
 
 
-def _land_parquet(con: duckdb.DuckDBPyConnection, path: Path, source: str, checksum: str) -> FileResult:
+def _land_parquet(
+    con: duckdb.DuckDBPyConnection, path: Path, source: str, checksum: str, bounds: TimeBounds
+) -> FileResult:
     try:
         described = con.execute(f"describe select * from read_parquet({sql_literal(str(path))})").fetchall()
     except duckdb.Error as exc:
@@ -426,7 +453,8 @@ def _land_parquet(con: duckdb.DuckDBPyConnection, path: Path, source: str, check
         {
             _keyed(
                 f"select {selected}, file_row_number + 1 as _line, false as _is_header"
-                f" from read_parquet({sql_literal(str(path))}, file_row_number = true)"
+                f" from read_parquet({sql_literal(str(path))}, file_row_number = true)",
+                bounds,
             )
         }
         """
@@ -456,19 +484,24 @@ def _finish(
     checksum: str,
     kind: str,
     header: list[str],
+    read: CsvRead | None = None,
 ) -> FileResult:
     """Move the parsed rows (`_parsed`) and rejected lines (`_rejected`) into `raw`, in one
     transaction, and count what happened. A data row whose timestamp is not a timestamp is
-    rejected too. Each event is kept once in `raw.events` (its fullest copy; an earlier
+    rejected too, and so is a row with no event name or user id or a time out of bounds
+    (`_reject_reason`). Each event is kept once in `raw.events` (its fullest copy; an earlier
     landed copy wins a tie) and every copy is recorded in `raw.event_copies`."""
     cols = ", ".join(f'"{c}"' for c in EXPORT_COLUMNS)
-    con.execute("create or replace temp view _copies as select * from _parsed where not _is_header")
-    header_lines, rows_read, bad_ts, first_ts, last_ts = con.execute(
+    con.execute(
+        "create or replace temp view _copies as"
+        " select * from _parsed where not _is_header and _reject_reason is null"
+    )
+    header_lines, rows_read, bad_rows, first_ts, last_ts = con.execute(
         """
         select
             (select count(*) filter (where _is_header) from _parsed),
             (select count(*) from _parsed),
-            count(*) filter (where _event_ts is null),
+            (select count(*) from _parsed where not _is_header and _reject_reason is not null),
             strftime(min(_event_ts), '%Y-%m-%d %H:%M:%S.%f'),
             strftime(max(_event_ts), '%Y-%m-%d %H:%M:%S.%f')
         from _copies
@@ -480,11 +513,12 @@ def _finish(
         path,
         checksum,
         "landed",
-        lines_read=rows_read + rejected_lines + (1 if kind == "csv" else 0),
-        header_lines=header_lines + (1 if kind == "csv" else 0),
+        lines_read=read.lines if read else rows_read + rejected_lines,
+        header_lines=header_lines + (1 if read else 0),
         rows_landed=copies,
         duplicates=copies - events + landed_before,
-        rejected=rejected_lines + bad_ts,
+        rejected=rejected_lines + bad_rows,
+        blank_lines=read.blank_lines if read else 0,
     )
     con.execute("begin transaction")
     try:
@@ -497,15 +531,14 @@ def _finish(
                 from _rejected
                 """
             )
-        if bad_ts:  # counted above: no second read of every row when there is none
+        if bad_rows:  # counted above: no second read of every row when there is none
             con.execute(
                 f"""
                 insert into raw.rejected_rows
-                select {sql_literal(source)}, {sql_literal(checksum)}, _line,
-                    'BAD TIMESTAMP: ' || coalesce('"' || "timestamp" || '"', 'empty'),
+                select {sql_literal(source)}, {sql_literal(checksum)}, _line, _reject_reason,
                     concat_ws(',', {cols}), {LANDED_AT}
-                from _copies
-                where _event_ts is null
+                from _parsed
+                where not _is_header and _reject_reason is not null
                 """
             )
         _record_file(con, path, source, checksum, kind, header, result, (first_ts, last_ts))
@@ -652,11 +685,12 @@ def _record_file(
             result.rows_landed,
             result.duplicates,
             result.rejected,
+            result.blank_lines,
         )
     )
     con.execute(
         "insert into raw.landed_files (file_checksum, source_file, file_format, columns_found,"
-        " bytes, lines_read, header_lines, rows_landed, duplicate_rows, rejected_rows,"
+        " bytes, lines_read, header_lines, rows_landed, duplicate_rows, rejected_rows, blank_lines,"
         " landed_at, first_event_ts, last_event_ts)"
         f" values ({texts}, {counts}, {LANDED_AT}, {first_ts}, {last_ts})"
     )
@@ -671,18 +705,21 @@ def _file_line(result: FileResult, number: int, count: int) -> str:
     if result.status == "already landed":
         return f"{prefix}: already landed (same checksum {result.checksum[:12]}), skipped"
     if result.status == "empty":
-        return f"{prefix}: empty file, nothing to land"
+        blank = f" ({result.blank_lines} blank lines)" if result.blank_lines else ""
+        return f"{prefix}: empty file{blank}, nothing to land"
+    blank = f"; {result.blank_lines} blank lines skipped" if result.blank_lines else ""
     return (
         f"{prefix}: {result.lines_read} lines read = {result.header_lines} header lines"
         f" + {result.rows_landed} rows landed + {result.rejected} rejected;"
-        f" {result.duplicates} of the landed rows duplicate events already landed"
+        f" {result.duplicates} of the landed rows duplicate events already landed{blank}"
     )
 
 
 def _total_line(report: LandReport) -> str:
     skipped = sum(1 for f in report.files if f.status == "already landed")
+    failed = f", {len(report.failed)} could not land" if report.failed else ""
     return (
-        f"total: {len(report.files)} files ({skipped} already landed):"
+        f"total: {len(report.files)} files ({skipped} already landed{failed}):"
         f" {report.total('lines_read')} lines read = {report.total('header_lines')} header lines"
         f" + {report.total('rows_landed')} rows landed + {report.total('rejected')} rejected;"
         f" {report.total('duplicates')} duplicates, {report.total('new_events')} new events"
