@@ -108,15 +108,17 @@ def _first_line(con: duckdb.DuckDBPyConnection, path: Path) -> str | None:
 
 
 def _line_counts(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[int, int] | None:
-    """(lines, blank lines) of the file, in one scan; None when a line is not UTF-8 text or
-    the file cannot be read as text (the slow way tells which)."""
+    """(lines, irregular lines: blank or holding a NUL byte) of the file, in one scan; None
+    when a line is not UTF-8 text or the file cannot be read as text (the slow way tells
+    which)."""
     try:
-        read, blank = con.execute(
-            f"select count(*), count(*) filter (where {_BLANK_TEXT}) from {_lines_of(path)}"
+        read, blank, irregular = con.execute(
+            f"select count(*), count(*) filter (where {_BLANK_TEXT}),"
+            f" count(*) filter (where {_BLANK_TEXT} or contains(text, chr(0))) from {_lines_of(path)}"
         ).fetchone()
     except duckdb.Error:
         return None
-    return read - blank, blank
+    return read - blank, irregular
 
 
 def _header(text: str, line: int, source: str) -> list[str]:

@@ -100,6 +100,7 @@ class FileResult:
     duplicates: int = 0
     rejected: int = 0
     blank_lines: int = 0
+    note: str = ""  # why `lines_read` is not `wc -l` minus the blank lines, when it is not
 
     @property
     def new_events(self) -> int:
@@ -519,6 +520,7 @@ def _finish(
         duplicates=copies - events + landed_before,
         rejected=rejected_lines + bad_rows,
         blank_lines=read.blank_lines if read else 0,
+        note=line_end_note(path) if read else "",
     )
     con.execute("begin transaction")
     try:
@@ -696,6 +698,22 @@ def _record_file(
     )
 
 
+def line_end_note(path: Path) -> str:
+    """Why a plain CSV's `lines read` is not `wc -l` minus its blank lines ('' when it is):
+    `wc -l` counts line ends, and a cut last line or CR-only line ends have none it counts."""
+    if not _suffixes(path) or _suffixes(path)[-1] not in CSV_SUFFIXES or not path.stat().st_size:
+        return ""
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+        handle.seek(-1, 2)
+        last = handle.read(1)
+    if b"\n" not in head and b"\r" in head:
+        return "its line ends are CR only (old Mac style), which wc -l does not count"
+    if last != b"\n":
+        return "its last line has no line end (a cut export?), which wc -l does not count"
+    return ""
+
+
 def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
@@ -708,6 +726,7 @@ def _file_line(result: FileResult, number: int, count: int) -> str:
         blank = f" ({result.blank_lines} blank lines)" if result.blank_lines else ""
         return f"{prefix}: empty file{blank}, nothing to land"
     blank = f"; {result.blank_lines} blank lines skipped" if result.blank_lines else ""
+    blank += f"; {result.note}" if result.note else ""
     return (
         f"{prefix}: {result.lines_read} lines read = {result.header_lines} header lines"
         f" + {result.rows_landed} rows landed + {result.rejected} rejected;"
