@@ -3,6 +3,8 @@ Drawn on a terminal only; silent when the stream is not a TTY (logs, pipes, CI).
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from collections.abc import Callable
 from typing import TextIO
@@ -85,3 +87,14 @@ def _is_tty(stream: TextIO) -> bool:
         return bool(stream.isatty())
     except (AttributeError, ValueError):
         return False
+
+
+def say(line: str) -> None:
+    """Print one line of a long command's progress, flushed. When the reader of stdout went
+    away (`telemetry land ... | head -1`), later lines are dropped and the work goes on to
+    the end: a closed pipe never stops a landing or a build half-way."""
+    try:
+        print(line, flush=True)
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # every later write (and the last flush) goes nowhere

@@ -22,6 +22,7 @@ from telemetry.build.state import fingerprint, last_passing_build, record_build
 from telemetry.errors import UserError, error_line
 from telemetry.land.loader import connect
 from telemetry.paths import REPO_ROOT
+from telemetry.progress import say
 
 #: dbt path selector of the report's SQL, compiled by every build and published with the marts.
 REPORT_ANALYSES = "analyses/report"
@@ -59,7 +60,7 @@ def _open(db: Path) -> duckdb.DuckDBPyConnection:
 
 def build(request: BuildRequest, *, echo: Echo | None = None) -> int:
     """Returns 0 (built and published, or skipped); a failed dbt build is a UserError."""
-    echo = echo or (lambda line: print(line, flush=True))
+    echo = echo or say
     con = _open(request.db)
     try:
         current = fingerprint(con, request.project_dir, request.selector, request.full_refresh)

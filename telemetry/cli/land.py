@@ -10,6 +10,7 @@ import click
 from telemetry.cli.options import db_option, resolve_db
 from telemetry.land.event_key import TimeBounds
 from telemetry.land.loader import land_paths
+from telemetry.progress import say
 
 DEFAULTS = TimeBounds()
 
@@ -31,12 +32,22 @@ DEFAULTS = TimeBounds()
     show_default=True,
     help="reject rows stamped more than this many hours after landing",
 )
-def command(paths: tuple[str, ...], db: Path | None, not_before: datetime, max_ahead_hours: int) -> int:
+@click.option(
+    "--wait",
+    "wait_seconds",
+    type=click.FloatRange(min=0),
+    default=0,
+    metavar="SECONDS",
+    help="wait this long for another process (dbt, a BI tool) to release the warehouse  [default: fail at once]",
+)
+def command(
+    paths: tuple[str, ...], db: Path | None, not_before: datetime, max_ahead_hours: int, wait_seconds: float
+) -> int:
     """Land Aptabase exports into schema `raw` of the warehouse. Accepts the 16-column
     CSVWithNames export, 8-column rewritten CSVs and Parquet exports; files, folders and
     globs. A file already landed (same checksum) is skipped; lines that cannot be parsed and
     rows with no event name, no user id or a time out of bounds go to raw.rejected_rows with
     their reason."""
     bounds = TimeBounds(not_before=not_before.date(), max_ahead_hours=max_ahead_hours)
-    land_paths(list(paths), resolve_db(db), bounds=bounds)
+    land_paths(list(paths), resolve_db(db), bounds=bounds, wait_seconds=wait_seconds, echo=say)
     return 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -192,18 +193,32 @@ def file_checksum(path: Path) -> str:
 # --------------------------------------------------------------------------- database
 
 
-def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse for writing; a lock held by another process is a clear error."""
+def connect(
+    db_path: Path, wait_seconds: float = 0, echo: Callable[[str], None] = print
+) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse for writing, waiting up to `wait_seconds` for a lock another
+    process holds; still locked then, a clear error."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(db_path))
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise UserError(
-                f"database {db_path} is locked by another process (a running dbt or "
-                "telemetry command?); wait for it to finish and try again"
-            ) from None
-        raise UserError(f"cannot open database {db_path}: {exc}") from None
+    deadline = time.monotonic() + wait_seconds
+    waiting = False
+    while True:
+        try:
+            con = duckdb.connect(str(db_path))
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise UserError(f"cannot open database {db_path}: {_first_line(exc)}") from None
+            if time.monotonic() >= deadline:
+                waited = f" after waiting {wait_seconds:g} s" if wait_seconds else ""
+                raise UserError(
+                    f"database {db_path} is locked by another process (a running dbt or "
+                    f"telemetry command, or a BI tool holding it open){waited}; wait for it to"
+                    " finish, or give --wait SECONDS"
+                ) from None
+            if not waiting:
+                echo(f"waiting up to {wait_seconds:g} s for another process to release {db_path}")
+                waiting = True
+            time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
     apply_duckdb_settings(con, db_path)  # TELEMETRY_THREADS, _MEMORY_LIMIT, _TEMP_DIR
     con.execute("set preserve_insertion_order = true")
     # Each file commits on its own; checkpoint once at the end, not after every file's
@@ -292,6 +307,7 @@ def land_paths(
     db_path: Path,
     *,
     bounds: TimeBounds = DEFAULT_BOUNDS,
+    wait_seconds: float = 0,
     echo: Callable[[str], None] = print,
 ) -> LandReport:
     """Land every file named by `paths` (files, folders, globs) into `db_path`; rows whose
@@ -300,7 +316,7 @@ def land_paths(
     could not."""
     files = expand_paths(paths)
     report = LandReport()
-    con = connect(db_path)
+    con = connect(db_path, wait_seconds, echo)
     try:
         for number, path in enumerate(files, start=1):
             try:

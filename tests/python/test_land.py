@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import threading
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import land, query, run_cli, run_dbt
+from conftest import REPO_ROOT, land, query, run_cli, run_dbt
 
 from telemetry.aptabase.export_format import EXPORT_COLUMNS
 
@@ -411,3 +414,40 @@ def test_a_warehouse_landed_with_every_copy_is_brought_to_one_row_per_event(tmp_
         ("b.csv", 1),
     ]
     assert query(db, "select count(*) from information_schema.tables where table_schema = 'raw'") == [(4,)]
+
+
+def test_land_waits_for_the_lock_when_asked(tmp_path, db):
+    f = write(tmp_path / "a.csv", [HEADER16, row16("2026-02-01 10:00:00", "u1", "app_started")])
+    holder = duckdb.connect(str(db))  # a BI tool holding the warehouse for two seconds
+    threading.Timer(2.0, holder.close).start()
+    result = run_cli("land", str(f), "--db", str(db), "--wait", "60")
+    assert result.returncode == 0, result.stderr
+    assert "waiting up to 60 s" in result.stdout
+    assert raw_count(db) == 1
+    held = duckdb.connect(str(db))
+    try:
+        late = write(tmp_path / "b.csv", [HEADER16, row16("2026-02-01 10:00:01", "u2", "app_started")])
+        result = run_cli("land", str(late), "--db", str(db), "--wait", "1")
+    finally:
+        held.close()
+    assert result.returncode == 1
+    assert "locked by another process" in result.stderr and "after waiting 1 s" in result.stderr
+
+
+def test_a_closed_output_never_stops_a_landing(tmp_path, db):
+    """`telemetry land ... | head -1`: the reader goes away, every file still lands."""
+    files = [
+        write(tmp_path / f"{n}.csv", [HEADER16, row16(f"2026-02-01 10:00:0{n}", f"u{n}", "app_started")])
+        for n in range(3)
+    ]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "telemetry", "land", *map(str, files), "--db", str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO_ROOT,
+    )
+    proc.stdout.close()  # nobody reads: the first line written meets a closed pipe
+    stderr = proc.stderr.read().decode()
+    assert proc.wait() == 0, stderr
+    assert "Traceback" not in stderr
+    assert raw_count(db) == 3
