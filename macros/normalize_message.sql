@@ -1,19 +1,11 @@
-{#- Sentry-style parameterization of an error message: the parts that vary between
-    occurrences of one cause, and the parts that identify a person, become placeholders.
-    Home-folder user names are replaced first (Windows `C:\Users\<user>`, POSIX
-    `/home/<user>`, macOS `/Users/<user>`) so no path form can leak them; then e-mails,
-    URLs, secrets, paths, IPs and ports, UUIDs, hashes, numbers and hex ids. Identifiers
-    such as `GLIBCXX_3.4.32` keep their digits: they name the cause.
+{#- Sentry-style parameterization of an error message: the parts that identify a person
+    become placeholders first (redact_personal: e-mails, URLs, secrets, home-folder names,
+    paths), then the parts that vary between occurrences of one cause: IPs and ports,
+    UUIDs, hashes, numbers and hex ids. Identifiers such as `GLIBCXX_3.4.32` keep their
+    digits: they name the cause.
     Used for `error_message_redacted` and for bucketing unmatched failures by template. -#}
 {% macro normalize_message(column) -%}
     {%- set steps = [
-        ('[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}', '<email>'),
-        ('[A-Za-z][A-Za-z0-9+.-]*://[^\\s"\'<>()]+', '<url>'),
-        ('(?i)\\b(bearer|token|api[_-]?key|secret|password|passwd|authorization)([=: ]+)[^\\s"\',;]+', '\\1\\2<secret>'),
-        ('(?i)((?:^|[^A-Za-z])[A-Za-z]:[\\\\/]+(?:users|documents and settings)[\\\\/]+)[^\\\\/"\'\\n]+(?:\'[^\\\\/"\'\\s]+)*', '\\1<user>'),
-        ('(/(?:home|Users|var/home|export/home)/)[^/\\s"\']+(?:\'[^/"\'\\s]+)*', '\\1<user>'),
-        ('(?i)\\b[A-Za-z]:[\\\\/]+(?:[^\\\\/"\'\\n:*?|]+[\\\\/]+)*[^\\\\/"\'\\n:*?|]*', '<path>'),
-        ('(^|[\\s\'"(=:`])~?/[^\\s\'"():,`]+', '\\1<path>'),
         ('\\b\\d{1,3}(?:\\.\\d{1,3}){3}\\b', '<ip>'),
         ('(<ip>|localhost|<url>):\\d+', '\\1:<port>'),
         ('\\b[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\\b', '<uuid>'),
@@ -24,11 +16,7 @@
         ('\'[^\'\\n]{41,}\'', '\'<v>\''),
         ('"[^"\\n]{41,}"', '"<v>"'),
     ] -%}
-    {%- set ns = namespace(expr=column) -%}
-    {%- for pattern, replacement in steps -%}
-        {%- set ns.expr = "regexp_replace(" ~ ns.expr ~ ", '" ~ pattern | replace("'", "''") ~ "', '" ~ replacement | replace("'", "''") ~ "', 'g')" -%}
-    {%- endfor -%}
-    {{ ns.expr }}
+    {{ regexp_replace_steps(redact_personal(column), steps) }}
 {%- endmacro %}
 
 {#- The template a failure without a matching rule is bucketed by: the normalized message

@@ -1,42 +1,68 @@
-{#- Home-folder user names and e-mail addresses found in raw error messages, one row each
-    (`personal_value`): what must never reach `marts`. Names shorter than 3 characters are
-    left out: they would match ordinary text by chance. The raw messages are read from
-    int_events_roled, which holds every staged event with its raw message (a table, where
-    the staging view would parse every event's props again). -#}
-{% macro personal_values_in_raw_messages() %}
-    with messages as (
-        select error_message
+{#- The personal values found in the raw texts of events that can reach marts, one row
+    each (`personal_value`): what must never be published. Texts: every event name, every
+    error message and every string prop value (decoded JSON), read from int_events_roled
+    (a table; staging would parse every event's props again), only those holding `@`, a
+    path separator or `~`. Values, with the patterns redaction uses (personal_data_patterns):
+    e-mail addresses (a cut one too); home-folder names, whole up to the next separator
+    (`Maria Garcia`), their first word, and each word of a name of two or three capitalised
+    words (a partly redacted `<user> Garcia` still leaks `Garcia`); `~name` names. Values
+    shorter than 3 characters are left out: they would match ordinary text by chance. -#}
+{% macro personal_values_in_raw_texts() %}
+    {%- set p = personal_data_patterns() %}
+    with events as (
+        select event_name, error_message, string_props
         from {{ ref('int_events_roled') }}
-        where error_message is not null
     ),
 
-    home_folder_names as (
-        select
-            unnest(
-                regexp_extract_all(
-                    error_message, '(?i)(?:[a-z]:[\\/]+users[\\/]+|/home/|/Users/)([^\\/"\n]+)', 1
-                )
-            ) as personal_value
-        from messages
+    prop_values as (
+        select prop.value ->> '$' as raw_text
+        from (
+            select distinct string_props from events where string_props is not null
+        ) as props,
+            json_each(props.string_props) as prop
+        where prop.type = 'VARCHAR'
     ),
 
-    emails as (
+    raw_texts as (
+        select distinct raw_text
+        from (
+            select event_name as raw_text from events
+            union all
+            select error_message from events
+            union all
+            select raw_text from prop_values
+        ) as texts
+        where regexp_matches(raw_text, '[@/\\~]')
+    ),
+
+    found as (
         select
-            unnest(
-                regexp_extract_all(
-                    error_message, '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}', 0
-                )
-            ) as personal_value
-        from messages
+            regexp_extract_all(raw_text, '{{ p.email | replace("'", "''") }}', 0) as emails,
+            regexp_extract_all(raw_text, '{{ p.home }}([^\\/"\n]+)[\\/]', 2) as home_folders,
+            regexp_extract_all(raw_text, '{{ p.home }}([^\\/\s"'']+)', 2) as home_first_words,
+            regexp_extract_all(raw_text, '{{ p.tilde_user | replace("'", "''") }}', 2) as tilde_names
+        from raw_texts
+    ),
+
+    values_found as (
+        select unnest(list_concat(emails, home_folders, home_first_words, tilde_names)) as value
+        from found
+    ),
+
+    name_words as (
+        -- each word of a personal name (2 or 3 capitalised words)
+        select unnest(string_split(value, ' ')) as value
+        from values_found
+        where regexp_full_match(value, '\p{Lu}\S*( \p{Lu}\S*){1,2}')
     )
 
-    select distinct trim(personal_value, '''') as personal_value
+    select distinct trim(value, '''') as personal_value
     from (
-        select personal_value from home_folder_names
+        select value from values_found
         union all
-        select personal_value from emails
-    ) as found
-    where length(trim(personal_value, '''')) >= 3
+        select value from name_words
+    ) as personal
+    where length(trim(value, '''')) >= 3
 {% endmacro %}
 
 {#- True where `column` contains any of `literals` (a list of strings), as regular

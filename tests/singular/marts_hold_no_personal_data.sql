@@ -1,6 +1,7 @@
-{#- Privacy: no home-folder user name and no e-mail address found in a raw error message
-    appears in any text or JSON column of any table in `marts` (ids, values made only of
-    hex digits and dashes, aside). Fails with each leak. -#}
+{#- Privacy: no personal value (an e-mail address, a home-folder name or a word of one, a
+    `~name`) found in a raw event name, error message or string prop appears in any text or
+    JSON column of any table in `marts` (ids, values made only of hex digits and dashes,
+    aside). Fails with each leak. -#}
 -- depends_on: {{ ref('fct_events') }}
 -- depends_on: {{ ref('fct_action_attempts') }}
 -- depends_on: {{ ref('dim_issue_buckets') }}
@@ -18,13 +19,13 @@
 {%- set personal_values_found = [] -%}
 {%- set events = ref('int_events_roled') -%}
 {%- if execute and adapter.get_relation(events.database, events.schema, events.identifier) -%}
-    {%- set found = run_query(personal_values_in_raw_messages()) -%}
+    {%- set found = run_query(personal_values_in_raw_texts()) -%}
     {%- set personal_values_found = found.columns[0].values() | list -%}
 {%- endif %}
 
 with personal_values as (
 
-    {{ personal_values_in_raw_messages() }}
+    {{ personal_values_in_raw_texts() }}
 
 ),
 

@@ -13,7 +13,8 @@ normalized as (
     select
         _event_id as event_id,
         _event_ts as event_ts,
-        nullif(event_name, '') as event_name,
+        -- an event name is published: personal data in one (an e-mail) is redacted
+        {{ redact_personal_where_needed("nullif(event_name, '')") }} as event_name,
         nullif(user_id, '') as user_id,
         nullif(app_version, '') as app_version,
         nullif(os_name, '') as os_name,
