@@ -4,7 +4,7 @@
     (a table; staging would parse every event's props again), only those holding `@`, a
     path separator or `~`. Values, with the patterns redaction uses (personal_data_patterns):
     e-mail addresses (a cut one too); home-folder names, whole up to the next separator
-    (`Maria Garcia`), their first word, and each word of a name of two or three capitalised
+    (`Maria Garcia`) or to the end of the text, their first word, and each word of a name of two or three capitalised
     words (a partly redacted `<user> Garcia` still leaks `Garcia`); `~name` names. Values
     shorter than 3 characters are left out: they would match ordinary text by chance. -#}
 {% macro personal_values_in_raw_texts() %}
@@ -40,12 +40,13 @@
             regexp_extract_all(raw_text, '{{ p.email | replace("'", "''") }}', 0) as emails,
             regexp_extract_all(raw_text, '{{ p.home }}([^\\/"\n]+)[\\/]', 2) as home_folders,
             regexp_extract_all(raw_text, '{{ p.home }}([^\\/\s"'']+)', 2) as home_first_words,
+            regexp_extract_all(raw_text, '(?m){{ p.home }}([^\\/"\n]+)("|$)', 2) as home_folders_to_end,
             regexp_extract_all(raw_text, '{{ p.tilde_user | replace("'", "''") }}', 2) as tilde_names
         from raw_texts
     ),
 
     values_found as (
-        select unnest(list_concat(emails, home_folders, home_first_words, tilde_names)) as value
+        select unnest(list_concat(emails, home_folders, home_first_words, home_folders_to_end, tilde_names)) as value
         from found
     ),
 

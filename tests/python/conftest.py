@@ -125,6 +125,6 @@ def copy_project(dest: Path) -> Path:
                 symlinks=False,
                 ignore=shutil.ignore_patterns("python", "__pycache__"),
             )
-    for name in ("dbt_project.yml", "profiles.yml"):
+    for name in ("dbt_project.yml", "profiles.yml", "selectors.yml"):
         shutil.copy(REPO_ROOT / name, dest / name)
     return dest
