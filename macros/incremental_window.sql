@@ -121,3 +121,16 @@
     {%- endif -%}
     {{ return([window.rows[0][1], window.rows[0][2]]) }}
 {%- endmacro %}
+
+{#- The pre-hook of a model rebuilt by day (delete+insert on `day_column`): on an
+    incremental run, delete every day it rebuilds, from the window's first day on (all
+    days when it rebuilds everything). delete+insert alone only replaces the days its new
+    rows fall on, so a day left without events (its file taken back by `telemetry unland`)
+    would keep its old rows. Same window as the model's own (incremental_rebuild_from). -#}
+{% macro delete_rebuilt_days(day_column) -%}
+    {%- if execute and is_incremental() -%}
+        {%- set rebuild_from = incremental_rebuild_from('select max(' ~ day_column ~ ') from ' ~ this) -%}
+        delete from {{ this }}
+        {%- if rebuild_from is not none %} where {{ day_column }} >= cast('{{ rebuild_from }}' as date){% endif %}
+    {%- endif -%}
+{%- endmacro %}

@@ -4,6 +4,8 @@
     - `incremental_lookback_days` (var, default 1) days before the earliest day of any event
       landed after the previous build (a new day, a re-exported or backfilled day, a fuller
       copy of an event, a late event): attempts that started the day before pair with it;
+    - moved back to the earliest day of a file taken back (`telemetry unland`) since the
+      previous build (its `unland_watermark`);
     - moved back to var `incremental_rebuild_from` when given;
     - nothing landed and no var: the day after the newest day built, so nothing is rebuilt
       (`nothing_to_rebuild`).
@@ -23,6 +25,10 @@
 {%- set previous_window = built_relation(this.identifier) -%}
 {%- set has_previous = (
     previous_events is not none and previous_window is not none and not flags.FULL_REFRESH
+) -%}
+{#- a window computed before files could be taken back has no unland watermark -#}
+{%- set previous_has_unlands = has_previous and (
+    adapter.get_columns_in_relation(previous_window) | selectattr('name', 'equalto', 'unland_watermark') | list
 ) -%}
 
 with event_names as (
@@ -87,7 +93,9 @@ previous as (
             previous_window.name_classes,
             previous_window.inputs_fingerprint,
             previous_events_built.newest_day,
-            previous_events_built.landed_watermark
+            previous_events_built.landed_watermark,
+            {{ 'previous_window.unland_watermark' if previous_has_unlands else 'cast(null as timestamp)' }}
+                as unland_watermark
         from {{ previous_window }} as previous_window
         cross join previous_events_built
     {%- else -%}
@@ -95,7 +103,8 @@ previous as (
             cast(null as varchar []) as name_classes,
             cast(null as varchar) as inputs_fingerprint,
             previous_events_built.newest_day,
-            previous_events_built.landed_watermark
+            previous_events_built.landed_watermark,
+            cast(null as timestamp) as unland_watermark
         from previous_events_built
     {%- endif %}
 
@@ -107,6 +116,20 @@ landed_since as (
     select min(events.event_date) as earliest_day
     from {{ ref('stg_aptabase__events') }} as events
     where events.landed_at > (select previous.landed_watermark from previous)
+
+),
+
+unlanded_since as (
+
+    -- the earliest day of a file taken back (telemetry unland) after the previous build
+    select
+        min(unlanded.first_event_date) filter (
+            where unlanded.unlanded_at > coalesce(
+                (select previous.unland_watermark from previous), cast('-infinity' as timestamp)
+            )
+        ) as earliest_day,
+        max(unlanded.unlanded_at) as unland_watermark
+    from {{ ref('stg_aptabase__unlanded_files') }} as unlanded
 
 ),
 
@@ -136,6 +159,8 @@ final as (
         previous.newest_day as previous_newest_day,
         previous.landed_watermark as previous_landed_watermark,
         landed_since.earliest_day as earliest_day_landed_since,
+        unlanded_since.earliest_day as earliest_day_unlanded_since,
+        unlanded_since.unland_watermark,
         {{ lookback_days }} as lookback_days,
         {{ "date '" ~ rebuild_from ~ "'" if rebuild_from else 'cast(null as date)' }}
             as rebuild_from_var,
@@ -144,6 +169,7 @@ final as (
     from current_inputs
     cross join previous
     cross join landed_since
+    cross join unlanded_since
     cross join reclassified_names
 
 )
@@ -155,19 +181,26 @@ select
     case
         when full_rebuild_reason is null
             then coalesce(
-                least(earliest_day_landed_since - {{ lookback_days }}, rebuild_from_var),
+                least(
+                    earliest_day_landed_since - {{ lookback_days }},
+                    earliest_day_unlanded_since,
+                    rebuild_from_var
+                ),
                 previous_newest_day + 1
             )
     end as cutoff_date,
     coalesce(
         full_rebuild_reason is null
         and earliest_day_landed_since is null
+        and earliest_day_unlanded_since is null
         and rebuild_from_var is null,
         false
     ) as nothing_to_rebuild,
     previous_newest_day,
     previous_landed_watermark,
     earliest_day_landed_since,
+    earliest_day_unlanded_since,
+    unland_watermark,
     lookback_days,
     rebuild_from_var,
     name_classes,

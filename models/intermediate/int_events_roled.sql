@@ -8,6 +8,7 @@
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='event_date',
+    pre_hook="{{ delete_rebuilt_days('event_date') }}",
     meta={'rebuilt_days_column': 'event_date'},
     on_schema_change='fail',
 ) }}

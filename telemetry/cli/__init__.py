@@ -16,7 +16,7 @@ from telemetry.config import load_dotenv_into
 from telemetry.errors import UserError
 
 # Subcommand modules, in the order `--help` lists them; each defines `command`.
-COMMAND_MODULES = ("land", "build", "export", "report", "sample", "serve", "demo")
+COMMAND_MODULES = ("land", "unland", "build", "export", "report", "sample", "serve", "demo")
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 

@@ -74,6 +74,15 @@ create table if not exists raw.landed_files (
 -- landed_files of a warehouse landed before the file's time range was recorded
 alter table raw.landed_files add column if not exists first_event_ts timestamp;
 alter table raw.landed_files add column if not exists last_event_ts timestamp;
+-- files taken back by `telemetry unland` (the next build rebuilds their days)
+create table if not exists raw.unlanded_files (
+    file_checksum varchar not null,
+    source_file varchar not null,
+    first_event_ts timestamp,
+    last_event_ts timestamp,
+    rows_taken_back bigint not null,
+    unlanded_at timestamp not null
+);
 -- and before blank lines were counted apart
 alter table raw.landed_files add column if not exists blank_lines bigint default 0;
 """
@@ -487,10 +496,12 @@ def _land_parquet(
 #: When a file is landed: the transaction's start in UTC whatever the machine's time zone,
 #: and always after every file landed before, even when the clock stepped back (a DST change
 #: on a clock kept in local time, a corrected clock): incremental builds take the rows landed
-#: after the previous build's newest landing time, so landing times never go back.
+#: after the previous build's newest landing time, so landing times never go back (nor
+#: before a file taken back: `telemetry unland` stamps its changes with this time too).
 LANDED_AT = (
-    "greatest(timezone('UTC', now()),"
-    " coalesce((select max(landed_at) from raw.landed_files) + interval 1 microsecond, timezone('UTC', now())))"
+    "greatest(timezone('UTC', now()), coalesce((select max(t) + interval 1 microsecond from ("
+    "select max(landed_at) as t from raw.landed_files"
+    " union all select max(unlanded_at) from raw.unlanded_files)), timezone('UTC', now())))"
 )
 
 
