@@ -37,6 +37,7 @@ class BuildRequest:
     selector: str = "daily"
     full_refresh: bool = False
     force: bool = False
+    wait_seconds: float = 0
 
 
 @dataclass
@@ -50,18 +51,18 @@ def _utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _open(db: Path) -> duckdb.DuckDBPyConnection:
+def _open(db: Path, wait_seconds: float = 0) -> duckdb.DuckDBPyConnection:
     if not db.exists():
         raise UserError(
             f"warehouse {db} does not exist: land exports first (`telemetry land PATH --db {db}`)"
         )
-    return connect(db)
+    return connect(db, wait_seconds, say)
 
 
 def build(request: BuildRequest, *, echo: Echo | None = None) -> int:
     """Returns 0 (built and published, or skipped); a failed dbt build is a UserError."""
     echo = echo or say
-    con = _open(request.db)
+    con = _open(request.db, request.wait_seconds)
     try:
         current = fingerprint(con, request.project_dir, request.selector, request.full_refresh)
         last = last_passing_build(con)
@@ -85,7 +86,7 @@ def build(request: BuildRequest, *, echo: Echo | None = None) -> int:
     )
     if outcome.failure is not None:
         _record(request, started, finished, "failed")
-        raise UserError(f"{outcome.failure}; not published: {kept}")
+        raise UserError(f"{outcome.failure}{_lock_hint(outcome.failure, published)}; not published: {kept}")
     echo(f"build: dbt passed in {outcome.seconds:.0f}s; publishing the marts")
     try:
         publication = publish(
@@ -106,8 +107,18 @@ def build(request: BuildRequest, *, echo: Echo | None = None) -> int:
     return 0
 
 
+def _lock_hint(failure: str, published: Path) -> str:
+    """What to do when dbt met a lock on the warehouse (a reader opened it while dbt ran)."""
+    if "lock" not in failure.lower():
+        return ""
+    return (
+        f" (another process holds the warehouse: BI tools and reports should read {published.name},"
+        " never the warehouse; wait for it, or give --wait)"
+    )
+
+
 def _record(request: BuildRequest, started: datetime, finished: datetime, outcome: str) -> None:
-    con = _open(request.db)
+    con = _open(request.db, request.wait_seconds)
     try:
         record_build(
             con,

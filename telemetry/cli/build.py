@@ -25,7 +25,17 @@ from telemetry.paths import REPO_ROOT
     show_default="this repository",
     help="the dbt project to build (a copy of this one, as the benchmark uses)",
 )
-def command(db: Path | None, selector: str, full_refresh: bool, force: bool, project_dir: Path) -> int:
+@click.option(
+    "--wait",
+    "wait_seconds",
+    type=click.FloatRange(min=0),
+    default=0,
+    metavar="SECONDS",
+    help="wait this long for another process to release the warehouse  [default: fail at once]",
+)
+def command(
+    db: Path | None, selector: str, full_refresh: bool, force: bool, project_dir: Path, wait_seconds: float
+) -> int:
     """Build the warehouse with `dbt build --selector daily`: the days that changed are
     rebuilt and tested. When every test passed, publish the marts: a new
     <warehouse>.published.duckdb, what BI tools and `telemetry report` read, swapped in at
@@ -33,4 +43,6 @@ def command(db: Path | None, selector: str, full_refresh: bool, force: bool, pro
     nothing. When no file was landed and no project file (models, macros, seeds, tests,
     selectors) changed since the last build that passed, nothing runs. Builds are recorded
     in control.telemetry_builds."""
-    return build(BuildRequest(resolve_db(db), project_dir.resolve(), selector, full_refresh, force))
+    return build(
+        BuildRequest(resolve_db(db), project_dir.resolve(), selector, full_refresh, force, wait_seconds)
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -130,3 +131,24 @@ def test_build_without_a_warehouse_is_one_line(tmp_path):
     assert result.stderr.strip().startswith("telemetry build: error: warehouse")
     assert "land exports first" in result.stderr
     assert not (tmp_path / "none.duckdb").exists()
+
+
+def test_a_reader_holding_the_warehouse_is_one_line_or_waited_for(tmp_path):
+    """A BI tool pointed at the warehouse instead of the published copy: `telemetry build`
+    says so in one line, or waits for it with --wait."""
+    exports = daily_exports(tmp_path / "exports", 100, DAYS[:1], seed=7, page_size=400)
+    db = tmp_path / "warehouse.duckdb"
+    land(db, exports["day1"])
+    holder = duckdb.connect(str(db))
+    try:
+        result = build(db, tmp_path)
+    finally:
+        holder.close()
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert "locked by another process" in result.stderr and "--wait" in result.stderr
+    holder = duckdb.connect(str(db))
+    threading.Timer(2.0, holder.close).start()
+    result = build(db, tmp_path, "--wait", "60")
+    assert result.returncode == 0, result.stderr
+    assert builds(db) == [("daily", False, "passed")]
