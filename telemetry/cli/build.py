@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from telemetry.build.run import BuildRequest, build
-from telemetry.cli.options import FOLDER, db_option, resolve_db
+from telemetry.cli.options import FOLDER, db_option, resolve_db, wait_option
 from telemetry.paths import REPO_ROOT
 
 
@@ -25,14 +25,7 @@ from telemetry.paths import REPO_ROOT
     show_default="this repository",
     help="the dbt project to build (a copy of this one, as the benchmark uses)",
 )
-@click.option(
-    "--wait",
-    "wait_seconds",
-    type=click.FloatRange(min=0),
-    default=0,
-    metavar="SECONDS",
-    help="wait this long for another process to release the warehouse  [default: fail at once]",
-)
+@wait_option()
 def command(
     db: Path | None, selector: str, full_refresh: bool, force: bool, project_dir: Path, wait_seconds: float
 ) -> int:

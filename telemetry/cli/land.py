@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from telemetry.cli.options import db_option, resolve_db
+from telemetry.cli.options import db_option, resolve_db, wait_option
 from telemetry.land.event_key import TimeBounds
 from telemetry.land.loader import land_paths
 from telemetry.progress import say
@@ -32,14 +32,7 @@ DEFAULTS = TimeBounds()
     show_default=True,
     help="reject rows stamped more than this many hours after landing",
 )
-@click.option(
-    "--wait",
-    "wait_seconds",
-    type=click.FloatRange(min=0),
-    default=0,
-    metavar="SECONDS",
-    help="wait this long for another process (dbt, a BI tool) to release the warehouse  [default: fail at once]",
-)
+@wait_option()
 def command(
     paths: tuple[str, ...], db: Path | None, not_before: datetime, max_ahead_hours: int, wait_seconds: float
 ) -> int:

@@ -25,3 +25,16 @@ def db_option(help_text: str = "DuckDB file") -> Callable[[Any], Any]:
 
 def resolve_db(db: Path | None) -> Path:
     return db.expanduser().resolve() if db else default_db_path()
+
+
+def wait_option() -> Callable[[Any], Any]:
+    """`--wait SECONDS`: wait for another process to release the warehouse (`wait_seconds`)."""
+    return click.option(
+        "--wait",
+        "wait_seconds",
+        type=click.FloatRange(min=0),
+        default=0,
+        metavar="SECONDS",
+        help="wait this long for another process (dbt, a BI tool) to release the warehouse"
+        "  [default: fail at once]",
+    )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from telemetry.cli.options import db_option, resolve_db
+from telemetry.cli.options import db_option, resolve_db, wait_option
 from telemetry.land.unland import unland
 from telemetry.progress import say
 
@@ -14,14 +14,7 @@ from telemetry.progress import say
 @click.command("unland", short_help="take landed files back (so that a fixed copy can land)")
 @click.argument("specs", nargs=-1, required=True, metavar="FILE|CHECKSUM...")
 @db_option()
-@click.option(
-    "--wait",
-    "wait_seconds",
-    type=click.FloatRange(min=0),
-    default=0,
-    metavar="SECONDS",
-    help="wait this long for another process to release the warehouse  [default: fail at once]",
-)
+@wait_option()
 def command(specs: tuple[str, ...], db: Path | None, wait_seconds: float) -> int:
     """Take landed files back: their rows leave schema `raw` (an event another file also
     holds stays, with one copy less), they are recorded in raw.unlanded_files, and the next

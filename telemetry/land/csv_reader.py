@@ -6,18 +6,16 @@ An Aptabase export holds one record per physical line (its JSON props escape lin
 so every line is read on its own: a line with an unbalanced quote is rejected by itself and
 never swallows the next one. The result leaves two temp tables behind:
 
-- `_csv_rows`: the export columns as text (`c0`..`cN` renamed to the header's names by the
-  caller), `_line` (the physical line number, as `wc -l` and an editor count them) and
-  `_is_header`;
+- `_csv_rows` (a view): the header's columns as text, `c0`..`cN` in header order (the
+  caller names them), and `_line`, the physical line number as an editor counts it;
 - `_rejected`: `_line`, `reason`, `raw_text` of every line that could not be read.
 
 Blank lines are skipped (counted apart). Two readers, one answer:
-- a regular file (header on line 1, no blank line, no line with an odd number of quotes,
-  valid UTF-8, no NUL byte: every export the server writes) is parsed by DuckDB's CSV
-  reader, whose records are then exactly the file's lines;
+- a regular file (header on line 1, no blank line, valid UTF-8, no NUL byte: every export
+  the server writes) is parsed by DuckDB's CSV reader, kept when its records plus its
+  rejected lines are exactly the file's lines (a quote left open joins lines: then not);
 - any other file is parsed line by line with a CSV-field pattern (five times slower, only
-  for damaged files). A regular file whose records do not come out one per line takes that
-  way too.
+  for damaged files).
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from telemetry.duckdb_settings import apply_duckdb_settings
 from telemetry.errors import UserError
 from telemetry.land.csv_reader import CsvRead, read_csv_file
 from telemetry.land.event_key import TimeBounds, event_id_sql, event_ts_sql, filled_columns_sql, rejection_sql
-from telemetry.sql import sql_literal
+from telemetry.sql import sql_literal, transaction
 
 RAW_DDL = f"""
 create schema if not exists raw;
@@ -257,8 +257,7 @@ def _keep_events_once(con: duckdb.DuckDBPyConnection) -> None:
         return
     cols = ", ".join(f'"{c}"' for c in EXPORT_COLUMNS)
     provenance = "_source_file, _source_line, _file_checksum, _landed_at"
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         con.execute(
             f"""
             alter table raw.events rename to events_before_keys;
@@ -305,10 +304,6 @@ def _keep_events_once(con: duckdb.DuckDBPyConnection) -> None:
             drop table _first_copies;
             """
         )
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
 
 
 def land_paths(
@@ -549,8 +544,7 @@ def _finish(
         blank_lines=read.blank_lines if read else 0,
         note=line_end_note(path) if read else "",
     )
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         _keep_events(con, source, checksum, first_ts, last_ts, landed_before)
         if rejected_lines:
             con.execute(
@@ -571,10 +565,6 @@ def _finish(
                 """
             )
         _record_file(con, path, source, checksum, kind, header, result, (first_ts, last_ts))
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
     con.execute(
         "drop view if exists _parsed; drop table if exists _landing_lines;"
         " drop table if exists _landing; drop table if exists _rejected; drop view if exists _best;"

@@ -25,7 +25,7 @@ import duckdb
 
 from telemetry.errors import UserError
 from telemetry.land.loader import LANDED_AT, connect, file_checksum
-from telemetry.sql import sql_literal
+from telemetry.sql import sql_literal, transaction
 
 
 @dataclass(frozen=True)
@@ -107,8 +107,7 @@ def _unland_one(con: duckdb.DuckDBPyConnection, checksum: str) -> Unlanded:
             return "true"
         return f"{column} between {sql_literal(str(first_ts))} and {sql_literal(str(last_ts))}"
 
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         con.execute(
             f"""
             create or replace temp table _taken as
@@ -183,8 +182,4 @@ def _unland_one(con: duckdb.DuckDBPyConnection, checksum: str) -> Unlanded:
             drop table _first_copies;
             """
         )
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
     return Unlanded(checksum, source, int(copies), int(removed), int(kept))

@@ -29,7 +29,7 @@ def test_help_lists_every_command_in_order(capsys: pytest.CaptureFixture[str]) -
     code, out, _ = run(capsys, "--help")
     commands = out.split("Commands:")[1].splitlines()
     listed = [line.split()[0] for line in commands if line.startswith("  ") and line[2] != " "]
-    assert code == 0 and listed == ["land", "build", "export", "report", "sample", "serve", "demo"]
+    assert code == 0 and listed == ["land", "unland", "build", "export", "report", "sample", "serve", "demo"]
 
 
 @pytest.mark.parametrize(

@@ -413,7 +413,7 @@ def test_a_warehouse_landed_with_every_copy_is_brought_to_one_row_per_event(tmp_
         ("a.csv", 0),
         ("b.csv", 1),
     ]
-    assert query(db, "select count(*) from information_schema.tables where table_schema = 'raw'") == [(4,)]
+    assert query(db, "select count(*) from information_schema.tables where table_schema = 'raw'") == [(5,)]
 
 
 def test_land_waits_for_the_lock_when_asked(tmp_path, db):
