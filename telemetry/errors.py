@@ -17,3 +17,10 @@ def error_line(text: str, limit: int = 400) -> str:
     text = re.sub(r"\x1b\[[0-9;]*m", "", text)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def exception_line(exc: BaseException) -> str:
+    """The first line of an exception's message (DuckDB's add hints and context below it),
+    or its type's name when it has none."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 
-from telemetry.errors import UserError
+from telemetry.errors import UserError, exception_line
 from telemetry.sql import sql_literal
 
 #: A whole line of CSV fields: each quoted (quotes doubled inside) or unquoted (no quote or comma).
@@ -47,10 +47,8 @@ class CsvRead:
     included); `header` is None for a file of blank lines only."""
 
     header: list[str] | None
-    header_line: int
     lines: int
     blank_lines: int
-    reader: str  # duckdb | line by line
 
 
 def read_csv_file(con: duckdb.DuckDBPyConnection, path: Path, source: str) -> CsvRead:
@@ -61,7 +59,7 @@ def read_csv_file(con: duckdb.DuckDBPyConnection, path: Path, source: str) -> Cs
         header = _header(first, 1, source)
         counts = _line_counts(con, path)
         if counts and not counts[1] and _read_with_duckdb(con, path, len(header), counts[0] - 1):
-            return CsvRead(header, 1, counts[0], 0, "duckdb")
+            return CsvRead(header, counts[0], 0)
     _read_lines(con, path, source)
     blank, header_line, header_text, header_bad, total = con.execute(
         f"""
@@ -77,13 +75,13 @@ def read_csv_file(con: duckdb.DuckDBPyConnection, path: Path, source: str) -> Cs
     if header_line is None:
         _empty_tables(con)
         _drop_lines(con)
-        return CsvRead(None, 0, 0, blank, "none")
+        return CsvRead(None, 0, blank)
     if header_bad:
         raise UserError(f"{source}: the header line (line {header_line}) is not UTF-8 text")
     header = _header(header_text, header_line, source)
     _read_line_by_line(con, len(header), header_line)
     _drop_lines(con)
-    return CsvRead(header, header_line, total - blank, blank, "line by line")
+    return CsvRead(header, total - blank, blank)
 
 
 def _lines_of(path: Path, rejects: bool = False) -> str:
@@ -153,7 +151,7 @@ def _read_lines(con: duckdb.DuckDBPyConnection, path: Path, source: str) -> None
             """
         )
     except duckdb.Error as exc:
-        raise UserError(f"{source}: cannot read it as text ({_error_line(exc)})") from None
+        raise UserError(f"{source}: cannot read it as text ({exception_line(exc)})") from None
     rejected = con.execute("select count(distinct line) from _line_rejects").fetchone()[0]
     if not rejected:
         con.execute(
@@ -306,7 +304,3 @@ def _empty_tables(con: duckdb.DuckDBPyConnection) -> None:
         " create or replace temp view _csv_rows as select * from _csv_lined;"
         " create or replace temp table _rejected (_line bigint, reason varchar, raw_text varchar)"
     )
-
-
-def _error_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

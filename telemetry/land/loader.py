@@ -23,7 +23,7 @@ import duckdb
 
 from telemetry.aptabase.export_format import EXPORT_COLUMNS
 from telemetry.duckdb_settings import apply_duckdb_settings
-from telemetry.errors import UserError
+from telemetry.errors import UserError, exception_line
 from telemetry.land.csv_reader import CsvRead, read_csv_file
 from telemetry.land.event_key import TimeBounds, event_id_sql, event_ts_sql, filled_columns_sql, rejection_sql
 from telemetry.sql import sql_literal, transaction
@@ -216,7 +216,7 @@ def connect(
             break
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
-                raise UserError(f"cannot open database {db_path}: {_first_line(exc)}") from None
+                raise UserError(f"cannot open database {db_path}: {exception_line(exc)}") from None
             if time.monotonic() >= deadline:
                 waited = f" after waiting {wait_seconds:g} s" if wait_seconds else ""
                 raise UserError(
@@ -361,7 +361,7 @@ def land_file(con: duckdb.DuckDBPyConnection, path: Path, bounds: TimeBounds = D
     try:
         return _land_new_file(con, path, checksum, bounds)
     except duckdb.Error as exc:
-        raise UserError(f"{path}: could not land it ({_first_line(exc)})") from None
+        raise UserError(f"{path}: could not land it ({exception_line(exc)})") from None
 
 
 def _land_new_file(
@@ -451,7 +451,7 @@ def _land_parquet(
     try:
         described = con.execute(f"describe select * from read_parquet({sql_literal(str(path))})").fetchall()
     except duckdb.Error as exc:
-        raise UserError(f"{path}: not a readable Parquet file ({_first_line(exc)})") from None
+        raise UserError(f"{path}: not a readable Parquet file ({exception_line(exc)})") from None
     names = {row[0].lower(): (row[0], row[1]) for row in described}
     if "timestamp" not in names:
         raise UserError(f"{path}: no `timestamp` column; is this an Aptabase export?")
@@ -729,10 +729,6 @@ def line_end_note(path: Path) -> str:
     if last != b"\n":
         return "its last line has no line end (a cut export?), which wc -l does not count"
     return ""
-
-
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _file_line(result: FileResult, number: int, count: int) -> str:
