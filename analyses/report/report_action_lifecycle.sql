@@ -9,6 +9,8 @@ select
     abandoned,
     orphans,
     orphan_failures,
+    rate_basis,
+    abandoned_rate,
     failure_rate,
     failure_rate_low,
     failure_rate_high,

@@ -40,3 +40,38 @@
 {% macro sum_as_bigint(column) -%}
     cast(coalesce(sum({{ column }}), 0) as bigint)
 {%- endmacro %}
+
+{#- Abandoned attempts (a start with no outcome: the crash proxy, kpi-definitions.md) per
+    user and `columns`, over the attempts in scope: a select for a CTE. `primary_action` is
+    the CTE holding the scope's primary action (one row, as in the queries that call this). -#}
+{% macro kpi_user_abandoned_attempts(relation, columns=[]) -%}
+    select
+        attempts.user_id,
+        {%- for column in columns %}
+        attempts.{{ column }},
+        {%- endfor %}
+        count(*) as abandoned_attempts,
+        count(case when attempts.action = primary_action.primary_action then 1 end)
+            as primary_abandoned
+    from {{ relation('kpi_scope_action_attempts') }} as attempts
+    left join primary_action on true
+    where attempts.attempt_outcome = 'abandoned'
+    group by attempts.user_id{% for column in columns %}, attempts.{{ column }}{% endfor %}
+{%- endmacro %}
+
+{#- Per-user measures of the crash proxy, over rows of user event counts left joined with
+    kpi_user_abandoned_attempts (`abandoned_attempts` null when the user abandoned none). -#}
+{% macro kpi_abandoned_measures() -%}
+    {{ sum_as_bigint('abandoned_attempts') }} as abandoned_attempts,
+    {{ sum_as_bigint('primary_abandoned') }} as primary_abandoned,
+    count(distinct case when abandoned_attempts > 0 then user_id end) as abandoning_users,
+    count(
+        distinct case when failure_events = 0 and coalesce(abandoned_attempts, 0) = 0 then user_id end
+    ) as failure_free_users,
+    count(
+        distinct case
+            when success_events > 0 and failure_events = 0 and coalesce(abandoned_attempts, 0) = 0
+                then user_id
+        end
+    ) as happy_users
+{%- endmacro %}

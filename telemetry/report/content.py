@@ -163,7 +163,7 @@ def scope_section(data: ReportData, fmt: str) -> Section:
             "workflow are flagged; their rates are shown with 95% Wilson intervals",
         ]
     )
-    items.append([Strong("Reproduce:"), " ", Code(data.scope.command_line(fmt))])
+    items.append([Strong("Reproduce:"), " ", Code(data.scope.command_line(fmt, row.get("window_end")))])
     return Section("Scope", "scope", [Bullets(items)])
 
 
@@ -231,6 +231,8 @@ def findings_section(data: ReportData) -> Section:
         )
     else:
         items.append("No start events in scope: there is no workflow failure rate.")
+    if summary.get("primary_abandoned"):
+        items.append(_crash_proxy_finding(summary))
     user_input = summary_failures_of(data, "user_input")
     items.append(
         f"Raw error rate {pct(summary.get('raw_error_rate'))} "
@@ -240,9 +242,14 @@ def findings_section(data: ReportData) -> Section:
     )
     items.append(
         f"{count(summary.get('affected_users'))} of {count(summary.get('active_users'))} users "
-        f"({pct(summary.get('affected_user_share'))}) hit at least one failure; "
-        f"{count(summary.get('happy_users'))} ({pct(summary.get('happy_user_share'))}) succeeded "
-        "without any failure (user-days)."
+        f"({pct(summary.get('affected_user_share'))}) hit at least one failure"
+        + (
+            f" and {count(summary.get('abandoning_users'))} abandoned an attempt"
+            if summary.get("abandoning_users")
+            else ""
+        )
+        + f"; {count(summary.get('happy_users'))} ({pct(summary.get('happy_user_share'))}) "
+        "succeeded without any failure or abandoned attempt (user-days)."
     )
     fixes = [f for f in data.table("report_fix_suggestions") if not f.get("is_user_input")]
     if fixes:
@@ -297,6 +304,24 @@ def findings_section(data: ReportData) -> Section:
     return Section("Key findings", "findings", [Bullets(items)])
 
 
+def _crash_proxy_finding(summary: Row) -> Rich:
+    action = _workflow_name(summary)
+    rate = interval(
+        summary.get("abandoned_rate"),
+        summary.get("abandoned_rate_low"),
+        summary.get("abandoned_rate_high"),
+    )
+    return [
+        Strong(
+            f"{count(summary.get('primary_abandoned'))} of {count(summary.get('primary_starts'))} "
+            f"{action} starts were abandoned: {rate}"
+        ),
+        " (crash proxy: a start with no success or failure, the closest thing to a crash the "
+        f"telemetry holds; in no failure rate). {plural(summary.get('abandoning_users'), 'user')} "
+        "abandoned at least one attempt of any action.",
+    ]
+
+
 def summary_failures_of(data: ReportData, failure_class: str) -> int:
     for row in data.table("report_failure_classes"):
         if row.get("failure_class") == failure_class:
@@ -338,6 +363,11 @@ def rates_section(data: ReportData) -> Section:
                 ["Workflow failure rate (", Code(action), " failures / starts)"],
                 pct(s.get("workflow_failure_rate")),
                 f"{count(s.get('primary_failures'))} / {count(s.get('primary_starts'))}",
+            ],
+            [
+                ["Abandoned rate, crash proxy (", Code(action), " starts with no outcome / starts)"],
+                pct(s.get("abandoned_rate")),
+                f"{count(s.get('primary_abandoned'))} / {count(s.get('primary_starts'))}",
             ],
             ["Success events", count(s.get("success_events")), ""],
         ],
@@ -393,7 +423,17 @@ def users_section(data: ReportData) -> Section:
                 pct(s.get("affected_user_share")),
             ],
             [
-                "Happy users (a success event and no failure event)",
+                "Users with an abandoned attempt (crash proxy)",
+                count(s.get("abandoning_users")),
+                pct(s.get("abandoning_user_share")),
+            ],
+            [
+                "Failure-free users (no failure event, no abandoned attempt)",
+                count(s.get("failure_free_users")),
+                pct(s.get("failure_free_user_share")),
+            ],
+            [
+                "Happy users (a success event, no failure event, no abandoned attempt)",
                 count(s.get("happy_users")),
                 pct(s.get("happy_user_share")),
             ],
@@ -547,30 +587,30 @@ def lifecycle_section(data: ReportData) -> Section:
         [
             "Action",
             "Attempts",
-            "Starts",
             "Succeeded",
             "Failed",
-            "Abandoned",
-            "Outcomes without a start",
-            "Failure rate of starts (95% CI)",
+            "Abandoned (crash proxy)",
+            "Failure rate of attempts (95% CI)",
+            "Outcomes that closed no start",
             "Median duration",
         ],
         [
             [
                 Code(str(r["action"])),
-                count(r.get("attempts")),
-                count(r.get("starts")),
+                _attempts_text(r),
                 count(r.get("successes")),
                 count(r.get("failures")),
-                count(r.get("abandoned")),
-                count(r.get("orphans")),
+                f"{count(r.get('abandoned'))} ({pct(r.get('abandoned_rate'))})"
+                if r.get("rate_basis") == "starts"
+                else DASH,
                 interval(r.get("failure_rate"), r.get("failure_rate_low"), r.get("failure_rate_high"))
-                + (" (small)" if r.get("small_sample") and r.get("starts") else ""),
+                + (" (small)" if r.get("small_sample") and r.get("attempts") else ""),
+                count(r.get("orphans")) if r.get("rate_basis") != "outcomes" else DASH,
                 seconds(r.get("median_duration_seconds")),
             ]
             for r in rows
         ],
-        ["l", "r", "r", "r", "r", "r", "r", "r", "r"],
+        ["l", "r", "r", "r", "r", "r", "r", "r"],
     )
     return Section(
         "Action lifecycle",
@@ -579,11 +619,21 @@ def lifecycle_section(data: ReportData) -> Section:
             table,
             Note(
                 "Each start is paired with its outcome; abandoned = no outcome within the "
-                "timeout. Actions without starts (one-event lifecycles, infrastructure "
-                "failures) only have outcomes."
+                "timeout (the crash proxy). An action without start events (a one-event "
+                "lifecycle) has outcomes only: each is an attempt, and its rate is over "
+                "outcomes. Outcomes that closed no start (their start fell before the window "
+                "or was never sent) are counted apart and are in no rate."
             ),
         ],
     )
+
+
+def _attempts_text(r: Row) -> str:
+    if r.get("rate_basis") == "starts":
+        return plural(r.get("starts"), "start")
+    if r.get("rate_basis") == "outcomes":
+        return f"{plural(r.get('attempts'), 'outcome')} (no start event)"
+    return "0"
 
 
 def daily_section(data: ReportData) -> Section:
@@ -796,6 +846,7 @@ def release_section(data: ReportData) -> Section:
             "Failure-free users",
             "Starts",
             "Workflow failure rate (95% CI)",
+            "Abandoned (crash proxy)",
             "Previous version",
             "Regression",
         ],
@@ -811,12 +862,13 @@ def release_section(data: ReportData) -> Section:
                     r.get("workflow_failure_rate_low"),
                     r.get("workflow_failure_rate_high"),
                 ),
+                f"{count(r.get('primary_abandoned'))} ({pct(r.get('abandoned_rate'))})",
                 str(r.get("previous_app_version") or DASH),
                 [Strong("REGRESSION")] if r.get("is_regression") else "no",
             ]
             for r in rows
         ],
-        ["l", "r", "r", "r", "r", "r", "l", "l"],
+        ["l", "r", "r", "r", "r", "r", "r", "l", "l"],
     )
     regressions = [r for r in rows if r.get("is_regression")]
     verdict: Rich = (
@@ -840,7 +892,8 @@ def release_section(data: ReportData) -> Section:
             ),
             Note(
                 "Adoption = the version's share of active users; failure-free users = users "
-                "without any failure event (Sentry's crash-free users). A regression is flagged "
+                "without any failure event or abandoned attempt (Sentry's crash-free users, an "
+                "abandoned attempt standing in for a crash). A regression is flagged "
                 "when a version's Wilson lower bound exceeds the previous version's upper bound."
             ),
         ],

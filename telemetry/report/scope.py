@@ -5,6 +5,7 @@ queries read, and as the dbt vars that build the same scope into the KPI marts."
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -44,13 +45,17 @@ class ReportScope:
     def effective_min_sample(self) -> int:
         return 30 if self.min_sample is None else self.min_sample
 
-    def command_line(self, fmt: str = "md") -> str:
-        """The `telemetry report` options that reproduce this scope."""
+    def command_line(self, fmt: str = "md", resolved_end: datetime | None = None) -> str:
+        """The `telemetry report` options that reproduce this scope. `resolved_end` (the
+        window end the data gave, when no --window-end was asked) pins the window, so the
+        command gives the same window after new data lands."""
         parts = ["telemetry report"]
         if self.window_hours is not None:
             parts.append(f"--window-hours {self.window_hours}")
         if self.window_end is not None:
             parts.append(f"--window-end '{self.window_end}'")
+        elif resolved_end is not None:
+            parts.append(f"--window-end '{resolved_end.isoformat(sep=' ')}'")
         if self.top_app_versions is not None:
             parts.append(f"--top-app-versions {self.top_app_versions}")
         if self.app_versions:

@@ -247,6 +247,20 @@ def test_scope_command_line_reproduces_the_options():
     assert ReportScope().params() == [None, None, None, None, 30]
 
 
+def test_reproduce_pins_the_window_end_the_data_gave():
+    """Without --window-end the window ends at the latest event: the command pins that end
+    (microseconds kept), so it gives the same window once new data lands; a window end that
+    was asked for is kept as asked."""
+    resolved = datetime(2026, 2, 15, 23, 41, 53, 250000)
+    assert ReportScope(window_hours=48).command_line("md", resolved) == (
+        "telemetry report --window-hours 48 --window-end '2026-02-15 23:41:53.250000'"
+    )
+    assert ReportScope(window_end="2026-02-15 18:00").command_line("md", resolved) == (
+        "telemetry report --window-end '2026-02-15 18:00'"
+    )
+    assert parse_window_end("2026-02-15 23:41:53.250000") == "2026-02-15 23:41:53.250000"
+
+
 def test_option_parsing():
     assert parse_app_versions(" 3.1.0, 3.0.10,3.1.0 ,") == ("3.1.0", "3.0.10")
     assert parse_window_end("2026-02-15T18:00") == "2026-02-15 18:00"

@@ -1,8 +1,10 @@
 {#- Lifecycle of each action over the attempts in scope (kpi_scope_action_attempts).
     An attempt is a start with its outcome, or an outcome of a one-event lifecycle (no
-    start exists for that action); successes + failures + abandoned = attempts. Orphans
-    (outcomes of an action with starts that closed no start) are counted apart and are in
-    no rate. -#}
+    start exists for that action); successes + failures + abandoned = attempts. An action's
+    attempts are all starts or all one-event outcomes: `rate_basis` says which, so a rate is
+    never read as "of starts" when there are none. Orphans (outcomes of an action with
+    starts that closed no start) are counted apart and are in no rate. Abandoned attempts
+    (starts without an outcome) are the crash proxy. -#}
 {% macro kpi_action_lifecycle_query(relation) -%}
 with scope as (
 
@@ -61,12 +63,19 @@ select
     action_totals.abandoned,
     action_totals.orphans,
     action_totals.orphan_failures,
+    case
+        when action_totals.starts > 0 then 'starts'
+        when action_totals.attempts > 0 then 'outcomes'
+    end as rate_basis,
 
     -- failure rate of attempts
     {{ kpi_rate('action_totals.failures', 'action_totals.attempts') }} as failure_rate,
     {{ wilson_low('action_totals.failures', 'action_totals.attempts') }} as failure_rate_low,
     {{ wilson_high('action_totals.failures', 'action_totals.attempts') }} as failure_rate_high,
     action_totals.attempts < scope.min_sample as small_sample,
+
+    -- crash proxy: starts without an outcome
+    {{ kpi_rate('action_totals.abandoned', 'action_totals.starts') }} as abandoned_rate,
 
     -- duration
     cast(action_totals.median_duration_seconds as double) as median_duration_seconds

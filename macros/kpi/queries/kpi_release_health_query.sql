@@ -1,6 +1,7 @@
 {#- Health of each app version in scope, in semantic order (kpi-definitions.md, "Release
     health"). Events without an app version are not a release and have no row. The
-    regression flag compares a version with the version just before it in that order. -#}
+    regression flag compares a version with the version just before it in that order.
+    Failure-free users had no failure event and abandoned no attempt (the crash proxy). -#}
 {% macro kpi_release_health_query(relation) -%}
 with scope as (
 
@@ -47,6 +48,25 @@ user_versions as (
 
 ),
 
+user_abandoned as (
+
+    {{ kpi_user_abandoned_attempts(relation, ['app_version']) }}
+
+),
+
+user_version_totals as (
+
+    select
+        user_versions.*,
+        user_abandoned.abandoned_attempts,
+        user_abandoned.primary_abandoned
+    from user_versions
+    left join user_abandoned
+        on user_versions.user_id is not distinct from user_abandoned.user_id
+        and user_versions.app_version is not distinct from user_abandoned.app_version
+
+),
+
 scope_users as (
 
     select count(distinct user_id) as scope_active_users
@@ -59,8 +79,9 @@ version_totals as (
     select
         app_version,
         max(app_version_sort_key) as app_version_sort_key,
-        {{ kpi_event_measures() }}
-    from user_versions
+        {{ kpi_event_measures() }},
+        {{ kpi_abandoned_measures() }}
+    from user_version_totals
     where app_version is not null
     group by app_version
 
@@ -108,15 +129,17 @@ select
 
     -- failure-free users
     version_sequence.affected_users,
-    version_sequence.active_users - version_sequence.affected_users as failure_free_users,
-    {{ kpi_rate(
-        'version_sequence.active_users - version_sequence.affected_users',
-        'version_sequence.active_users'
-    ) }} as failure_free_user_rate,
+    version_sequence.abandoning_users,
+    version_sequence.failure_free_users,
+    {{ kpi_rate('version_sequence.failure_free_users', 'version_sequence.active_users') }}
+        as failure_free_user_rate,
 
     -- primary workflow
     version_sequence.primary_starts,
     version_sequence.primary_failures,
+    version_sequence.primary_abandoned,
+    {{ kpi_rate('version_sequence.primary_abandoned', 'version_sequence.primary_starts') }}
+        as abandoned_rate,
     version_sequence.workflow_failure_rate,
     version_sequence.workflow_failure_rate_low,
     version_sequence.workflow_failure_rate_high,

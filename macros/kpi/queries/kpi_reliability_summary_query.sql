@@ -1,4 +1,6 @@
-{#- Headline reliability KPIs of the scope (kpi-definitions.md): one row. -#}
+{#- Headline reliability KPIs of the scope (kpi-definitions.md): one row. The crash proxy
+    (abandoned attempts) comes from the attempts in scope; a user who abandoned an attempt
+    is neither failure-free nor happy. -#}
 {% macro kpi_reliability_summary_query(relation) -%}
 with scope as (
 
@@ -40,13 +42,29 @@ user_counts as (
 
 ),
 
+user_abandoned as (
+
+    {{ kpi_user_abandoned_attempts(relation) }}
+
+),
+
+user_totals as (
+
+    select
+        user_counts.*,
+        user_abandoned.abandoned_attempts,
+        user_abandoned.primary_abandoned
+    from user_counts
+    left join user_abandoned on user_counts.user_id is not distinct from user_abandoned.user_id
+
+),
+
 event_totals as (
 
     select
         {{ kpi_event_measures() }},
-        count(distinct case when success_events > 0 and failure_events = 0 then user_id end)
-            as happy_users
-    from user_counts
+        {{ kpi_abandoned_measures() }}
+    from user_totals
 
 )
 
@@ -73,12 +91,28 @@ select
     {{ kpi_rate('event_totals.primary_failures', 'event_totals.primary_starts') }}
         as workflow_failure_rate,
 
+    -- crash proxy: starts of the primary action with no outcome
+    event_totals.primary_abandoned,
+    {{ kpi_rate('event_totals.primary_abandoned', 'event_totals.primary_starts') }}
+        as abandoned_rate,
+    {{ wilson_low('event_totals.primary_abandoned', 'event_totals.primary_starts') }}
+        as abandoned_rate_low,
+    {{ wilson_high('event_totals.primary_abandoned', 'event_totals.primary_starts') }}
+        as abandoned_rate_high,
+    event_totals.abandoned_attempts,
+    event_totals.abandoning_users,
+
     -- users
     event_totals.affected_users,
     event_totals.happy_users,
+    event_totals.failure_free_users,
     {{ kpi_rate('event_totals.affected_users', 'event_totals.active_users') }}
         as affected_user_share,
-    {{ kpi_rate('event_totals.happy_users', 'event_totals.active_users') }} as happy_user_share
+    {{ kpi_rate('event_totals.happy_users', 'event_totals.active_users') }} as happy_user_share,
+    {{ kpi_rate('event_totals.failure_free_users', 'event_totals.active_users') }}
+        as failure_free_user_share,
+    {{ kpi_rate('event_totals.abandoning_users', 'event_totals.active_users') }}
+        as abandoning_user_share
 from scope
 cross join event_totals
 left join primary_action on true
