@@ -21,12 +21,18 @@ create temp table kpi_reliability_by_dimension as (
     {{ kpi_reliability_by_dimension_query(report_relation) }}
 );
 
-create temp table kpi_issue_buckets as ({{ kpi_issue_buckets_query(report_relation) }});
-
 create temp table kpi_action_lifecycle as ({{ kpi_action_lifecycle_query(report_relation) }});
 
 create temp table kpi_daily as ({{ kpi_daily_query(report_relation) }});
 
 create temp table kpi_release_health as ({{ kpi_release_health_query(report_relation) }});
+
+create temp table kpi_issue_bucket_versions as (
+    {{ kpi_issue_bucket_versions_query(report_relation) }}
+);
+
+create temp table kpi_issue_buckets as ({{ kpi_issue_buckets_query(report_relation) }});
+
+create temp table kpi_code_paths as ({{ kpi_code_paths_query(report_relation) }});
 
 create temp table kpi_repeat_failures as ({{ kpi_repeat_failures_query(report_relation) }});

@@ -15,6 +15,11 @@ select
     last_seen,
     app_versions,
     os_families,
+    latest_app_version,
+    latest_version_failure_events,
+    new_in_app_version,
+    regressed_in_latest_app_version,
+    is_gone_in_latest_version,
     example_message_redacted,
     likely_code_path,
     fix_hint

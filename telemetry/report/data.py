@@ -31,6 +31,7 @@ ANALYSES: tuple[str, ...] = (
     "report_failure_classes",
     "report_breakdowns",
     "report_issue_buckets",
+    "report_issue_bucket_versions",
     "report_repeat_failures",
     "report_repeat_failure_users",
     "report_release_health",

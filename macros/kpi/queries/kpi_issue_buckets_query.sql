@@ -1,6 +1,8 @@
 {#- Failure events in scope grouped by issue bucket (kpi-definitions.md, "Issue buckets"):
-    one row per bucket, with where it shows up, one redacted example and the likely code
-    path and fix hint of the rule that matched it. -#}
+    one row per bucket, with where it shows up, one redacted example, the likely code
+    path and fix hint of the rule that matched it, and what the app versions in scope did to
+    it (kpi_issue_bucket_versions: the version it is new in, the newest it regressed in,
+    whether the newest version shows it gone). -#}
 {% macro kpi_issue_buckets_query(relation) -%}
 with scope as (
 
@@ -136,6 +138,39 @@ bucket_examples as (
     from ranked_messages
     where message_rank = 1
 
+),
+
+bucket_versions_in_scope as (
+
+    select
+        issue_bucket,
+        app_version,
+        release_order,
+        failure_events,
+        is_new_in_version,
+        is_regressed,
+        is_gone,
+        max(release_order) over () as latest_release_order
+    from {{ relation('kpi_issue_bucket_versions') }}
+
+),
+
+bucket_version_flags as (
+
+    select
+        issue_bucket,
+        max(case when release_order = latest_release_order then app_version end)
+            as latest_app_version,
+        {{ sum_as_bigint('case when release_order = latest_release_order then failure_events end') }}
+            as latest_version_failure_events,
+        max(case when is_new_in_version then app_version end) as new_in_app_version,
+        max(case when is_regressed and release_order = latest_release_order then app_version end)
+            as regressed_in_latest_app_version,
+        coalesce({{ dbt.bool_or('is_gone and release_order = latest_release_order') }}, false)
+            as is_gone_in_latest_version
+    from bucket_versions_in_scope
+    group by issue_bucket
+
 )
 
 select
@@ -166,6 +201,14 @@ select
     bucket_version_lists.app_versions,
     bucket_os_family_lists.os_families,
 
+    -- versions
+    bucket_version_flags.latest_app_version,
+    coalesce(bucket_version_flags.latest_version_failure_events, 0)
+        as latest_version_failure_events,
+    bucket_version_flags.new_in_app_version,
+    bucket_version_flags.regressed_in_latest_app_version,
+    coalesce(bucket_version_flags.is_gone_in_latest_version, false) as is_gone_in_latest_version,
+
     -- diagnosis
     bucket_examples.example_message_redacted,
     buckets.likely_code_path,
@@ -177,4 +220,5 @@ left join buckets on bucket_totals.issue_bucket = buckets.issue_bucket
 left join bucket_version_lists on bucket_totals.issue_bucket = bucket_version_lists.issue_bucket
 left join bucket_os_family_lists on bucket_totals.issue_bucket = bucket_os_family_lists.issue_bucket
 left join bucket_examples on bucket_totals.issue_bucket = bucket_examples.issue_bucket
+left join bucket_version_flags on bucket_totals.issue_bucket = bucket_version_flags.issue_bucket
 {%- endmacro %}
