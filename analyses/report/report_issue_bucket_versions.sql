@@ -11,6 +11,7 @@ select
     failure_events,
     affected_users,
     affected_user_share,
+    failures_per_start,
     first_seen,
     last_seen,
     is_new_in_version,

@@ -46,8 +46,11 @@ DIMENSIONS: tuple[tuple[str, str], ...] = (
 #: Rows shown per breakdown table; the rest are counted in a line below it.
 BREAKDOWN_ROWS = 15
 BUCKET_ROWS = 10
+#: "A handful of users, much of the volume" is said only when repeaters produced at least this
+#: share of the failure events and one user failed at least CONCENTRATED_MAX times.
+CONCENTRATED_SHARE = 0.5
+CONCENTRATED_MAX = 3
 FIX_ROWS = 10
-USER_INPUT_FIX_ROWS = 5
 
 USER_DAYS_NOTE = (
     "Aptabase user ids rotate daily (a salted hash of IP and user agent), so a user here is "
@@ -251,36 +254,33 @@ def findings_section(data: ReportData) -> Section:
         + f"; {count(summary.get('happy_users'))} ({pct(summary.get('happy_user_share'))}) "
         "succeeded without any failure or abandoned attempt (user-days)."
     )
-    fixes = [f for f in data.table("report_fix_suggestions") if not f.get("is_user_input")]
+    fixes = data.table("report_fix_suggestions")
     if fixes:
         top = fixes[0]
+        kind = "a UX fix" if top.get("is_user_input") else str(top.get("failure_class") or "unclassified")
         items.append(
             [
-                "Top issue outside user input: ",
+                "Fix first: ",
                 Strong(str(top["issue_bucket"])),
-                f" ({top.get('failure_class')}): {plural(top.get('affected_users'), 'user')}, "
+                f" ({kind}): {plural(top.get('affected_users'), 'user')}, "
                 f"{plural(top.get('failure_events'), 'failure event')}",
             ]
             + ([" in ", Code(str(top["likely_code_path"]))] if top.get("likely_code_path") else [])
-            + ["."]
+            + [" (see Prioritized fix suggestions)."]
         )
-    risky = _riskiest(data, "os_name")
-    if risky is not None:
+    paths = [
+        r for r in data.table("report_code_paths") if r.get("code_path") and r.get("runtime_failure_events")
+    ]
+    if paths:
         items.append(
-            f"Riskiest OS with enough sample (by the interval's lower bound): "
-            f"{risky['dimension_value']} at "
-            + interval(
-                risky["workflow_failure_rate"],
-                risky["workflow_failure_rate_low"],
-                risky["workflow_failure_rate_high"],
-            )
-            + f" against {pct(summary.get('workflow_failure_rate'))} overall."
+            [
+                Code(str(paths[0]["code_path"])),
+                f" holds {pct(paths[0].get('share_of_runtime_failures'))} of runtime-like failures "
+                f"({count(paths[0].get('runtime_failure_events'))}, "
+                f"{plural(paths[0].get('issue_buckets'), 'bucket')}): the file to open first.",
+            ]
         )
-    elif action:
-        items.append(
-            f"No OS has {data.scope.effective_min_sample} or more {action} starts: OS risk "
-            "cannot be ranked reliably."
-        )
+    items.append(_os_risk_finding(data, summary))
     regressions = [r for r in data.table("report_release_health") if r.get("is_regression")]
     if regressions:
         items.append(
@@ -329,15 +329,40 @@ def summary_failures_of(data: ReportData, failure_class: str) -> int:
     return 0
 
 
-def _riskiest(data: ReportData, dimension: str) -> Row | None:
-    for row in data.table("report_breakdowns"):
-        if (
-            row.get("dimension") == dimension
-            and not row.get("small_sample")
-            and not is_missing(row.get("workflow_failure_rate_low"))
-        ):
-            return row
-    return None
+def _os_risk_finding(data: ReportData, summary: Row) -> Rich:
+    """An OS is called riskier only when it has enough sample and its whole 95% interval lies
+    above the overall workflow failure rate (`stands_out` in report_breakdowns)."""
+    action = _workflow_name(summary)
+    overall = pct(summary.get("workflow_failure_rate"))
+    rows = [r for r in data.table("report_breakdowns") if r.get("dimension") == "os_name"]
+    sampled = [
+        r for r in rows if not r.get("small_sample") and not is_missing(r.get("workflow_failure_rate_low"))
+    ]
+    if not summary.get("primary_action"):
+        return "No primary workflow: OS risk is not measured."
+    if not sampled:
+        return (
+            f"No OS has {data.scope.effective_min_sample} or more {action} starts: OS risk "
+            "cannot be ranked reliably."
+        )
+    outliers = [r for r in sampled if r.get("stands_out")]
+    if not outliers:
+        return (
+            f"No OS stands out: the 95% interval of every OS with enough sample "
+            f"({plural(len(sampled), 'OS', 'OSes')}) reaches the overall {action} failure rate "
+            f"({overall}) or lies below it."
+        )
+    return (
+        f"{action} fails more often on "
+        + "; ".join(
+            f"{r['dimension_value']}: "
+            + interval(
+                r["workflow_failure_rate"], r["workflow_failure_rate_low"], r["workflow_failure_rate_high"]
+            )
+            for r in outliers
+        )
+        + f", whose whole 95% interval lies above the overall {overall}."
+    )
 
 
 # --------------------------------------------------------------------------- rates, users
@@ -684,6 +709,31 @@ def daily_section(data: ReportData) -> Section:
 # --------------------------------------------------------------------------- buckets
 
 
+#: Versions shown per bucket in the bucket table (the newest; older ones are summed up).
+BUCKET_VERSIONS = 4
+
+
+def _versions_text(rows: list[Row]) -> str:
+    """A bucket's failures per app version in scope, oldest first, the newest few only."""
+    shown = rows[-BUCKET_VERSIONS:]
+    parts = [
+        f"{r['app_version']}: {count(r.get('failure_events'))} ({pct(r.get('failures_per_start'))})"
+        for r in shown
+    ]
+    if len(rows) > len(shown):
+        parts.insert(
+            0,
+            f"{plural(len(rows) - len(shown), 'older version')}: "
+            f"{count(sum(int(r.get('failure_events') or 0) for r in rows[:-BUCKET_VERSIONS]))}",
+        )
+    return " · ".join(parts) if parts else DASH
+
+
+def _seen_text(r: Row) -> str:
+    first, last = day(r.get("first_seen")), day(r.get("last_seen"))
+    return first if first == last else f"{first} → {last}"
+
+
 def buckets_section(data: ReportData) -> Section:
     rows = data.table("report_issue_buckets")
     if not rows:
@@ -695,6 +745,9 @@ def buckets_section(data: ReportData) -> Section:
                 Chart("pareto", "Issue buckets by failure events (Pareto)", []),
             ],
         )
+    by_bucket: dict[str, list[Row]] = {}
+    for v in data.table("report_issue_bucket_versions"):
+        by_bucket.setdefault(str(v["issue_bucket"]), []).append(v)
     shown = rows[:BUCKET_ROWS]
     table = Table(
         [
@@ -704,7 +757,9 @@ def buckets_section(data: ReportData) -> Section:
             "Failure events",
             "Share of failures",
             "Affected users",
-            "App versions",
+            "Seen (UTC)",
+            "Failures by version (per start), oldest first",
+            "Versions say",
             "OS",
             "Example (redacted)",
         ],
@@ -716,7 +771,9 @@ def buckets_section(data: ReportData) -> Section:
                 count(r.get("failure_events")),
                 pct(r.get("share_of_failures")),
                 count(r.get("affected_users")),
-                str(r.get("app_versions") or DASH),
+                _seen_text(r),
+                _versions_text(by_bucket.get(str(r["issue_bucket"]), [])),
+                _trend_text(r, short=True) or DASH,
                 str(r.get("os_families") or DASH),
                 [Code(one_line(r["example_message_redacted"]))]
                 if r.get("example_message_redacted")
@@ -724,7 +781,7 @@ def buckets_section(data: ReportData) -> Section:
             ]
             for r in shown
         ],
-        ["r", "l", "l", "r", "r", "r", "l", "l", "l"],
+        ["r", "l", "l", "r", "r", "r", "l", "l", "l", "l", "l"],
     )
     blocks: list[Any] = [table]
     if len(rows) > len(shown):
@@ -744,7 +801,15 @@ def buckets_section(data: ReportData) -> Section:
                 Code("<path>"),
                 " and ",
                 Code("<n>"),
-                ".",
+                ". Newest version: ",
+                Strong("new"),
+                " = never failed on an older version (warehouse-wide) while the previous version "
+                "had enough starts to show it; ",
+                Strong("regressed"),
+                " = back after a version without it; ",
+                Strong("gone"),
+                " = absent where the previous version's rate would have shown at least 3. Each "
+                "is claimed only when those counts hold (kpi_issue_bucket_versions).",
             ]
         )
     )
@@ -773,8 +838,12 @@ def repeats_section(data: ReportData) -> Section:
                 )
             ],
         )
+    concentrated = (r.get("repeat_failure_share") or 0) >= CONCENTRATED_SHARE and (
+        r.get("max_user_failure_events") or 0
+    ) >= CONCENTRATED_MAX
+    verdict = "A handful of users, much of the volume:" if concentrated else "Repeats, but no concentration:"
     callout: list[Inline] = [
-        Strong("A handful of users, much of the volume:"),
+        Strong(verdict),
         f" {count(r.get('repeat_failing_users'))} of {plural(r.get('failing_users'), 'failing user')} "
         f"({pct(r.get('repeat_failing_user_share'))}) failed more than once "
         f"and produced {count(r.get('repeat_failure_events'))} of {plural(failures, 'failure event')} "
@@ -785,6 +854,12 @@ def repeats_section(data: ReportData) -> Section:
         f"({pct(r.get('top_10_failure_share'))}). The most by one user: "
         f"{count(r.get('max_user_failure_events'))}.",
     ]
+    callout.append(
+        f" Called concentrated when users who failed more than once produced "
+        f"{pct(CONCENTRATED_SHARE)} of failure events or more and one user failed "
+        f"{CONCENTRATED_MAX} times or more: "
+        + ("both hold." if concentrated else "not so here, so a few users do not drive the raw error rate.")
+    )
     if r.get("repeat_user_input_failure_events"):
         callout.append(
             f" {count(r.get('repeat_user_input_failure_events'))} of the repeaters' failures "
@@ -903,15 +978,36 @@ def release_section(data: ReportData) -> Section:
 # --------------------------------------------------------------------------- fixes
 
 
+def _trend_text(r: Row, short: bool = False) -> str | None:
+    """What the versions in scope did to a bucket, or None when nothing is claimed."""
+    if r.get("is_gone_in_latest_version"):
+        return f"gone in {r.get('latest_app_version')}" + ("" if short else ": likely fixed there")
+    if r.get("regressed_in_latest_app_version"):
+        return f"regressed in {r['regressed_in_latest_app_version']}" + (
+            "" if short else ": back after a version without it"
+        )
+    if r.get("new_in_app_version"):
+        return f"new in {r['new_in_app_version']}"
+    return None
+
+
 def _fix_item(r: Row) -> Rich:
-    item: list[Inline] = [
-        Strong(str(r["issue_bucket"])),
-        f" ({r.get('failure_class') or 'unclassified'}): would spare "
-        f"{plural(r.get('affected_users'), 'affected user')} "
+    kind = (
+        "UX fix, class user_input"
+        if r.get("is_user_input")
+        else str(r.get("failure_class") or "unclassified")
+    )
+    spared = (
+        f"would spare {plural(r.get('affected_users'), 'affected user')} "
         f"({pct(r.get('share_of_affected_users'))} of affected users) and "
-        f"{plural(r.get('failure_events'), 'failure event')} "
-        f"({pct(r.get('share_of_failures'))} of failures)",
-    ]
+        f"{plural(r.get('failure_events'), 'failure event')}"
+    )
+    if not r.get("is_user_input"):
+        spared += f" ({pct(r.get('share_of_runtime_failures'))} of runtime-like failures)"
+    item: list[Inline] = [Strong(str(r["issue_bucket"])), f" ({kind}): {spared}"]
+    trend = _trend_text(r)
+    if trend:
+        item += ["; ", Strong(trend)]
     if r.get("os_families"):
         item.append(f"; seen on {r['os_families']}")
     if r.get("app_versions"):
@@ -930,6 +1026,23 @@ def _fix_item(r: Row) -> Rich:
     return item
 
 
+def _code_paths_table(data: ReportData) -> Table:
+    return Table(
+        ["Likely code path", "Buckets", "Failure events", "Runtime-like failures", "Users"],
+        [
+            [
+                [Code(str(r["code_path"]))] if r.get("code_path") else "not known (no rule names one)",
+                count(r.get("issue_buckets")),
+                count(r.get("failure_events")),
+                f"{count(r.get('runtime_failure_events'))} ({pct(r.get('share_of_runtime_failures'))})",
+                count(r.get("affected_users")),
+            ]
+            for r in data.table("report_code_paths")
+        ],
+        ["l", "r", "r", "r", "r"],
+    )
+
+
 def fixes_section(data: ReportData) -> Section:
     rows = data.table("report_fix_suggestions")
     if not rows:
@@ -938,34 +1051,26 @@ def fixes_section(data: ReportData) -> Section:
             "fixes",
             [Paragraph("No failures in scope: nothing to fix.")],
         )
-    runtime = [r for r in rows if not r.get("is_user_input")]
-    user_input = [r for r in rows if r.get("is_user_input")]
+    shown = rows[:FIX_ROWS]
     blocks: list[Any] = [
         Paragraph(
-            "Ordered by the users each fix would spare (the bucket's affected users), buckets "
-            "outside class user_input first: those are the app's, the machine's or the "
-            "package's failures, not the user's."
-        )
+            "By impact: the users each fix would spare (the bucket's affected users), every "
+            "class alike, so a UX fix that many users hit ranks with the crashes; among equals, "
+            "buckets new or regressed in the newest version first. A bucket the newest version "
+            "shows gone comes last: it is likely fixed."
+        ),
+        Bullets([_fix_item(r) for r in shown], ordered=True, start=1),
     ]
-    if runtime:
-        shown = runtime[:FIX_ROWS]
-        blocks.append(Bullets([_fix_item(r) for r in shown], ordered=True, start=1))
-        if len(runtime) > len(shown):
-            blocks.append(
-                Paragraph(
-                    f"{plural(len(runtime) - len(shown), 'more bucket')} outside user_input not listed."
-                )
-            )
-    else:
-        blocks.append(Paragraph("No failures outside class user_input."))
-    if user_input:
-        shown_ui = user_input[:USER_INPUT_FIX_ROWS]
-        blocks.append(Subheading("Then: user-input and UX gaps (class user_input)"))
-        blocks.append(
-            Bullets(
-                [_fix_item(r) for r in shown_ui],
-                ordered=True,
-                start=min(len(runtime), FIX_ROWS) + 1,
-            )
-        )
+    if len(rows) > len(shown):
+        blocks.append(Paragraph(f"{plural(len(rows) - len(shown), 'more bucket')} not listed."))
+    if data.table("report_code_paths"):
+        blocks += [
+            Subheading("Where the failures are: by likely code path"),
+            _code_paths_table(data),
+            Note(
+                "The code path of each failure rule (seeds/failure_rules.csv) up to its first "
+                "parenthesis, so one file's buckets add up. Runtime-like = every class but "
+                "user_input."
+            ),
+        ]
     return Section("Prioritized fix suggestions", "fixes", blocks)

@@ -38,6 +38,7 @@ ANALYSES: tuple[str, ...] = (
     "report_daily",
     "report_action_lifecycle",
     "report_fix_suggestions",
+    "report_code_paths",
 )
 #: kpi_scope_params's columns and types, as the model of that name makes them from dbt vars.
 PARAMS_COLUMNS = (

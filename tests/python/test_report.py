@@ -362,9 +362,10 @@ def test_breakdowns_with_wilson_intervals_and_small_sample_flags(fixture_report)
     assert table_row(family, "macOS")[6:] == ["4", "3", ci_text(3, 4), "ok"]
     # Linux: U3 U7 = 2 starts (< 3): small sample, 2 failures of 2.
     assert table_row(family, "Linux")[6:] == ["2", "2", ci_text(2, 2), "small"]
-    # Riskiest first: Linux's lower bound (34.2%) > macOS (30.1%) > Windows (9.7%).
+    # Riskiest first among groups with enough sample: macOS's lower bound (30.1%) > Windows
+    # (9.7%); Linux's is higher (34.2%) but rests on 2 starts, so it comes after them.
     order = [line.split("|")[1].strip() for line in family.splitlines() if line.startswith("| ")][2:]
-    assert order == ["Linux", "macOS", "Windows"]
+    assert order == ["macOS", "Windows", "Linux"]
     os_name = breakdowns.split("### By OS name")[1].split("### By OS version")[0]
     assert table_row(os_name, "Ubuntu")[1] == "7"
     os_version = breakdowns.split("### By OS version")[1].split("### By App version")[0]
@@ -378,21 +379,27 @@ def test_breakdowns_with_wilson_intervals_and_small_sample_flags(fixture_report)
 def test_issue_buckets_with_class_events_users_and_a_redacted_example(fixture_report):
     buckets = section(fixture_report[0], "Top issue buckets")
     first = table_row(buckets, "1")
-    assert first[1:7] == [
+    # one failure on each version (U7 3.0.9, U3 3.0.10, U2 3.1.0) over 1, 4 and 7 starts
+    assert first[1:9] == [
         "sona connection failed",
         "`runtime`",
         "3",
         "37.5%",
         "3",
-        "3.1.0, 3.0.10, 3.0.9",
+        "2026-03-01 → 2026-03-02",
+        "3.0.9: 1 (100.0%) · 3.0.10: 1 (25.0%) · 3.1.0: 1 (14.3%)",
+        "–",
     ]
-    assert first[8] == "`failed to send transcribe request to sona`"
-    assert table_row(buckets, "2")[1:6] == ["no model selected", "`user_input`", "3", "37.5%", "1"]
+    assert first[10] == "`failed to send transcribe request to sona`"
+    no_model = table_row(buckets, "2")
+    assert no_model[1:6] == ["no model selected", "`user_input`", "3", "37.5%", "1"]
+    # U4's on 3.1.0, never before, and 3.0.10 had enough starts (4 >= 3) to show it
+    assert no_model[7:9] == ["3.0.9: 0 (0.0%) · 3.0.10: 0 (0.0%) · 3.1.0: 3 (42.9%)", "new in 3.1.0"]
     not_found = table_row(buckets, "3")
     assert not_found[1:3] == ["input file not found", "`user_input`"]
-    assert "<path>" in not_found[8] and "jose" not in not_found[8]
+    assert "<path>" in not_found[10] and "jose" not in not_found[10]
     glibcxx = table_row(buckets, "4")
-    assert glibcxx[2] == "`environment`" and "GLIBCXX_3.4.32" in glibcxx[8]
+    assert glibcxx[2] == "`environment`" and "GLIBCXX_3.4.32" in glibcxx[10]
     assert "jose" not in fixture_report[0]
 
 
@@ -424,19 +431,27 @@ def test_release_health_and_regressions(fixture_report):
     assert "No regressions" in releases
 
 
-def test_fix_suggestions_come_last_ordered_by_users_outside_user_input(fixture_report):
+def test_fix_suggestions_come_last_ordered_by_impact(fixture_report):
+    """By users spared, every class alike (user input marked as a UX fix); among equals a
+    bucket new in the newest version first, then by failure events, then by name."""
     md = fixture_report[0]
     assert md.rstrip().split("\n## ")[-1].startswith("Prioritized fix suggestions")
     fixes = section(md, "Prioritized fix suggestions")
-    items = re.findall(r"^(\d+)\. \*\*(.+?)\*\* \((\w+)\): would spare (\d+) affected users?", fixes, re.M)
+    items = re.findall(r"^(\d+)\. \*\*(.+?)\*\* \(([^)]*)\): would spare (\d+) affected users?", fixes, re.M)
     assert items == [
         ("1", "sona connection failed", "runtime", "3"),
-        ("2", "sona spawn: libstdc++ too old (GLIBCXX)", "environment", "1"),
-        ("3", "no model selected", "user_input", "1"),
-        ("4", "input file not found", "user_input", "1"),
+        ("2", "no model selected", "UX fix, class user_input", "1"),
+        ("3", "input file not found", "UX fix, class user_input", "1"),
+        ("4", "sona spawn: libstdc++ too old (GLIBCXX)", "environment", "1"),
     ]
+    assert "**new in 3.1.0**" in fixes.split("\n2. ")[1].split("\n")[0]
     first = fixes.split("\n1. ")[1].split("\n")[0]
     assert "(60.0% of affected users)" in first
+    # 3 of the 4 failures outside user_input
+    assert "(75.0% of runtime-like failures)" in first
+    # the code-path roll-up: sona/mod.rs holds sona connection's 3 runtime failures
+    paths = fixes.split("### Where the failures are: by likely code path")[1]
+    assert table_row(paths, "`desktop/src-tauri/src/sona/mod.rs`")[1:] == ["1", "3", "3 (75.0%)", "3"]
     assert "Code path: `desktop/src-tauri/src/sona/mod.rs" in first
     assert "Fix: " in first
 

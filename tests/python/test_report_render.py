@@ -165,8 +165,8 @@ def empty_data() -> ReportData:
 def test_markdown_escapes_data_text_and_keeps_tables_intact():
     md = render(data_with_events(), "md")
     row = next(line for line in md.splitlines() if line.startswith("|   1 |"))
-    # the pipe inside data is escaped, so the row keeps its 9 cells
-    assert len(re.split(r"(?<!\\)\|", row.strip().strip("|"))) == 9
+    # the pipe inside data is escaped, so the row keeps its 11 cells
+    assert len(re.split(r"(?<!\\)\|", row.strip().strip("|"))) == 11
     assert r"odd \| bucket \*name\*" in row
     assert "`` error \\| with `ticks` ⏎ and <path> on a second line ``" in row
     assert "**odd | bucket \\*name\\*** (runtime)" in md

@@ -160,6 +160,7 @@ select
     grid.failure_events,
     grid.affected_users,
     {{ kpi_rate('grid.affected_users', 'grid.version_active_users') }} as affected_user_share,
+    {{ kpi_rate('grid.failure_events', 'grid.version_primary_starts') }} as failures_per_start,
     grid.first_seen,
     grid.last_seen,
     grid.previous_failure_events,

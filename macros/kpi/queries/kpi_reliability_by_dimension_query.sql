@@ -126,7 +126,9 @@ select
     dimension_rates.primary_starts < scope.min_sample as small_sample,
     rank() over (
         partition by dimension_rates.dimension
-        order by dimension_rates.workflow_failure_rate_low desc nulls last
+        order by
+            dimension_rates.primary_starts < scope.min_sample asc,
+            dimension_rates.workflow_failure_rate_low desc nulls last
     ) as risk_rank
 from dimension_rates
 cross join scope
