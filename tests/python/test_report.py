@@ -369,8 +369,8 @@ def test_breakdowns_with_wilson_intervals_and_small_sample_flags(fixture_report)
     os_name = breakdowns.split("### By OS name")[1].split("### By OS version")[0]
     assert table_row(os_name, "Ubuntu")[1] == "7"
     os_version = breakdowns.split("### By OS version")[1].split("### By App version")[0]
-    assert table_row(os_version, "Windows 10.0.22631")[6:] == ["2", "1", ci_text(1, 2), "small"]
-    assert table_row(os_version, "Windows 10.0.19045")[6:] == ["4", "1", ci_text(1, 4), "ok"]
+    assert table_row(os_version, "Windows 11 23H2 (10.0.22631)")[6:] == ["2", "1", ci_text(1, 2), "small"]
+    assert table_row(os_version, "Windows 10 22H2 (10.0.19045)")[6:] == ["4", "1", ci_text(1, 4), "ok"]
     app_version = breakdowns.split("### By App version")[1]
     assert table_row(app_version, "3.1.0")[6:] == ["7", "4", ci_text(4, 7), "ok"]
     assert table_row(app_version, "3.0.9")[6:] == ["1", "1", ci_text(1, 1), "small"]

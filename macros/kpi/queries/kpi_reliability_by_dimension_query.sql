@@ -1,6 +1,8 @@
 {#- Reliability broken down by os_family, os_name, os_version and app_version
     (kpi-definitions.md, "Breakdowns"): one row per (dimension, dimension_value). The
-    workflow figures are those of the overall primary action. -#}
+    workflow figures are those of the overall primary action. An OS version is labelled
+    with its marketing name where dim_os_version_names knows it ("Windows 11 23H2
+    (10.0.22631)"), else as the OS name and version sent ("Ubuntu 24.04"). -#}
 {% macro kpi_reliability_by_dimension_query(relation) -%}
 {%- set dimensions = ['os_family', 'os_name', 'os_version', 'app_version'] -%}
 
@@ -31,10 +33,7 @@ events as (
         events_in_scope.failure_class,
         events_in_scope.os_family,
         events_in_scope.os_name,
-        case
-            when nullif(trim(events_in_scope.os_version), '') is null then events_in_scope.os_name
-            else events_in_scope.os_name || ' ' || events_in_scope.os_version
-        end as os_version,
+        nullif(trim(events_in_scope.os_version), '') as os_version_sent,
         events_in_scope.app_version,
         primary_action.primary_action
     from {{ relation('kpi_scope_events') }} as events_in_scope
@@ -42,15 +41,76 @@ events as (
 
 ),
 
-user_platforms as (
+user_platforms_sent as (
 
     -- each user's counts per platform and version: what every dimension rolls up
     select
         user_id,
-        {{ dimensions | join(',\n        ') }},
+        os_family,
+        os_name,
+        os_version_sent,
+        app_version,
         {{ kpi_user_event_counts() }}
     from events
-    group by user_id, {{ dimensions | join(', ') }}
+    group by user_id, os_family, os_name, os_version_sent, app_version
+
+),
+
+os_versions_sent as (
+
+    select distinct
+        os_name,
+        os_version_sent
+    from user_platforms_sent
+
+),
+
+os_version_matches as (
+
+    -- each version sent with the names whose prefix it has, the longest prefix first
+    select
+        os_versions_sent.os_name,
+        os_versions_sent.os_version_sent,
+        row_number() over (
+            partition by os_versions_sent.os_name, os_versions_sent.os_version_sent
+            order by length(names.version_prefix) desc
+        ) as name_rank,
+        case
+            when os_versions_sent.os_version_sent is null then os_versions_sent.os_name
+            when names.version_name is not null
+                then names.version_name || ' (' || os_versions_sent.os_version_sent || ')'
+            else os_versions_sent.os_name || ' ' || os_versions_sent.os_version_sent
+        end as os_version
+    from os_versions_sent
+    left join {{ relation('dim_os_version_names') }} as names
+        on os_versions_sent.os_name = names.os_name
+        and (
+            os_versions_sent.os_version_sent = names.version_prefix
+            or os_versions_sent.os_version_sent like names.version_prefix || '.%'
+        )
+
+),
+
+os_version_labels as (
+
+    select
+        os_name,
+        os_version_sent,
+        os_version
+    from os_version_matches
+    where name_rank = 1
+
+),
+
+user_platforms as (
+
+    select
+        user_platforms_sent.*,
+        os_version_labels.os_version
+    from user_platforms_sent
+    left join os_version_labels
+        on user_platforms_sent.os_name is not distinct from os_version_labels.os_name
+        and user_platforms_sent.os_version_sent is not distinct from os_version_labels.os_version_sent
 
 ),
 

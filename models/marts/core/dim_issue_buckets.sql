@@ -1,5 +1,6 @@
 {#- One row per issue bucket that holds failures: its class (the most common among its
-    failures), and the likely code path and fix hint of the rule that named it. -#}
+    failures), and the likely code path and fix hint of the rule that classified it (the
+    rule that named it, or for a template bucket the rule that gave its class). -#}
 
 with failures as (
 
@@ -18,11 +19,13 @@ buckets as (
     select
         failures.issue_bucket,
         mode(failures.failure_class) as failure_class,
-        -- the highest-priority rule that named the bucket, or 'template'
-        arg_min(failures.bucket_source, coalesce(rules.priority, 1e9)) as matched_by
+        -- the highest-priority rule that classified the bucket's failures (it named the
+        -- bucket, or classified a template bucket), or 'template' when no rule matched
+        arg_min(coalesce(failures.failure_rule_id, 'template'), coalesce(rules.priority, 1e9))
+            as matched_by
     from failures
     left join rules
-        on failures.bucket_source = rules.rule_id
+        on failures.failure_rule_id = rules.rule_id
     group by failures.issue_bucket
 
 ),
