@@ -297,3 +297,51 @@ def test_cli_errors_are_one_line_without_traceback(tmp_path):
     assert zero.returncode == 2 and "0 is not in the range x>=1" in zero.stderr
     for result in (missing, bad_end, both, zero):
         assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+
+
+def _findings(md: str) -> str:
+    return md.split("## Key findings")[1].split("\n## ")[0]
+
+
+def test_an_os_is_named_riskier_only_when_its_interval_lies_above_the_overall_rate():
+    data = data_with_events()
+    windows = data.rows["report_breakdowns"][0]
+    # overall 50%: an interval of 52-90% with enough sample stands out; the analysis says so
+    windows.update(
+        small_sample=False,
+        workflow_failure_rate=0.75,
+        workflow_failure_rate_low=0.52,
+        workflow_failure_rate_high=0.9,
+        stands_out=True,
+    )
+    assert (
+        "transcribe fails more often on Windows: 75.0% (52.0–90.0%), whose whole 95% interval"
+        in _findings(render(data, "md"))
+    )
+    windows.update(workflow_failure_rate_low=0.4, stands_out=False)
+    findings = _findings(render(data, "md"))
+    assert "No OS stands out" in findings and "fails more often" not in findings
+    windows.update(small_sample=True)
+    assert "No OS has 30 or more transcribe starts" in _findings(render(data, "md"))
+
+
+def test_concentration_is_said_only_when_its_condition_holds():
+    data = data_with_events()
+    repeat = data.rows["report_repeat_failures"][0]
+    repeat.update(
+        failure_events=10,
+        failing_users=4,
+        repeat_failing_users=1,
+        repeat_failure_events=2,
+        repeat_failure_share=0.2,
+        max_user_failure_events=2,
+    )
+    md = render(data, "md")
+    assert "**Repeats, but no concentration:**" in md and "A handful of users" not in md
+    assert "not so here" in md
+    repeat.update(repeat_failure_events=6, repeat_failure_share=0.6, max_user_failure_events=6)
+    md = render(data, "md")
+    assert "**A handful of users, much of the volume:**" in md and "both hold." in md
+    # share enough but nobody failed 3 times: still no claim
+    repeat.update(max_user_failure_events=2)
+    assert "A handful of users" not in render(data, "md")
