@@ -782,6 +782,7 @@ def buckets_section(data: ReportData) -> Section:
             for r in shown
         ],
         ["r", "l", "l", "r", "r", "r", "l", "l", "l", "l", "l"],
+        key_columns=2,
     )
     blocks: list[Any] = [table]
     if len(rows) > len(shown):

@@ -43,6 +43,9 @@ class Table:
     rows: list[list[Rich]]
     #: "l" or "r" per column
     align: list[str] = field(default_factory=list)
+    #: how many leading columns identify a row: kept visible when a narrow screen scrolls
+    #: the table (HTML) and repeated in each part when a terminal splits it (Markdown)
+    key_columns: int = 1
 
 
 @dataclass

@@ -198,6 +198,29 @@ def ci_text(failures: int, n: int) -> str:
     return f"{100 * failures / n:.1f}% ({100 * low:.1f}–{100 * high:.1f}%)"
 
 
+def unwrap(markdown: str) -> str:
+    """The Markdown with each paragraph, list item and note on one line again: the report
+    wraps prose at 120 columns for terminals, and the tests search sentences."""
+    blocks = []
+    for block in markdown.split("\n\n"):
+        lines = block.split("\n")
+        if lines[0].startswith(("|", "#")):
+            blocks.append(block)
+        elif lines[0].startswith(">"):
+            blocks.append("> " + " ".join(line[1:].strip() for line in lines))
+        elif re.match(r"(- |\d+\. )", lines[0]):
+            items: list[str] = []
+            for line in lines:
+                if re.match(r"(- |\d+\. )", line):
+                    items.append(line)
+                else:
+                    items[-1] += " " + line.strip()
+            blocks.append("\n".join(items))
+        else:
+            blocks.append(" ".join(line.strip() for line in lines))
+    return "\n\n".join(blocks)
+
+
 def section(markdown: str, title: str) -> str:
     """The text of one `## title` section (up to the next `## `)."""
     match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", markdown, re.S | re.M)
@@ -206,13 +229,26 @@ def section(markdown: str, title: str) -> str:
 
 
 def table_row(text: str, first_cell: str) -> list[str]:
-    """The cells of the Markdown table row whose first cell is `first_cell`."""
-    for line in text.splitlines():
-        if line.startswith("|"):
-            cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+    """The cells of the Markdown table row whose first cell is `first_cell`; a table split
+    into parts for a 120-column terminal is joined again by its column headers (the key
+    columns each part repeats count once)."""
+    cells_by_header: dict[str, str] = {}
+    for table in re.findall(r"(?:^\|.*\n?)+", text, re.M):
+        lines = table.strip().splitlines()
+        header = _cells(lines[0])
+        for line in lines[2:]:
+            cells = _cells(line)
             if cells and cells[0] == first_cell:
-                return cells
-    raise AssertionError(f"no table row starting with {first_cell!r} in:\n{text}")
+                for name, cell in zip(header, cells, strict=False):
+                    cells_by_header.setdefault(name, cell)
+                break
+    if not cells_by_header:
+        raise AssertionError(f"no table row starting with {first_cell!r} in:\n{text}")
+    return list(cells_by_header.values())
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
 
 
 # --------------------------------------------------------------------------- running
@@ -277,7 +313,7 @@ def fixture_report(warehouse: Path, report_env: dict[str, str]) -> tuple[str, st
     after = [hashlib.sha256(path.read_bytes()).hexdigest() for path in (warehouse, published)]
     with duckdb.connect(str(warehouse), read_only=True) as con:
         schemas = con.execute("select distinct schema_name from duckdb_tables() order by 1").fetchall()
-    return result.stdout, result.stderr, before, after, schemas
+    return unwrap(result.stdout), result.stderr, before, after, schemas
 
 
 # --------------------------------------------------------------------------- the fixture
@@ -364,7 +400,8 @@ def test_breakdowns_with_wilson_intervals_and_small_sample_flags(fixture_report)
     assert table_row(family, "Linux")[6:] == ["2", "2", ci_text(2, 2), "small"]
     # Riskiest first among groups with enough sample: macOS's lower bound (30.1%) > Windows
     # (9.7%); Linux's is higher (34.2%) but rests on 2 starts, so it comes after them.
-    order = [line.split("|")[1].strip() for line in family.splitlines() if line.startswith("| ")][2:]
+    first_part = re.search(r"(?:^\|.*\n?)+", family, re.M).group(0)
+    order = [line.split("|")[1].strip() for line in first_part.splitlines()[2:]]
     assert order == ["macOS", "Windows", "Linux"]
     os_name = breakdowns.split("### By OS name")[1].split("### By OS version")[0]
     assert table_row(os_name, "Ubuntu")[1] == "7"
@@ -481,7 +518,7 @@ def test_empty_window_gives_a_no_events_report(warehouse, report_env):
         "2026-02-01 00:00:00",
     )
     assert result.returncode == 0, result.stderr
-    md = result.stdout
+    md = unwrap(result.stdout)
     assert "**Time range (UTC):** 2026-01-31 23:00:00 → 2026-02-01 00:00:00" in md
     assert "**Rows:** 0 events in scope" in md
     assert "**No events** in this window and filter" in md
@@ -661,7 +698,7 @@ def sample_report(sample_warehouse: Path, report_env: dict[str, str], workdir: P
     assert result.stdout == ""
     scope = ReportScope(window_hours=48, top_app_versions=2)
     return (
-        outs["md"].read_text(encoding="utf-8"),
+        unwrap(outs["md"].read_text(encoding="utf-8")),
         load_report_data(published_path(sample_warehouse), scope),
         outs,
     )
@@ -670,7 +707,10 @@ def sample_report(sample_warehouse: Path, report_env: dict[str, str], workdir: P
 def test_sample_report_meets_the_seed_checklist(sample_report):
     from telemetry.report import render
 
-    md, data, _ = sample_report
+    md, data, outs = sample_report
+    # raw, the Markdown reads in a 120-column terminal: prose wrapped, wide tables split
+    raw_lines = outs["md"].read_text(encoding="utf-8").splitlines()
+    assert max(len(line) for line in raw_lines) <= 120
     missing = {
         item: needles for item, needles in CHECKLIST.items() if not all(needle in md for needle in needles)
     }
@@ -679,8 +719,10 @@ def test_sample_report_meets_the_seed_checklist(sample_report):
     assert sections[0] == "Scope"
     assert sections[-1] == "Prioritized fix suggestions"
     assert re.search(r"\*\*Time range \(UTC\):\*\* \d{4}-\d\d-\d\d \d\d:\d\d:\d\d → .* \(48 hours\)", md)
-    assert re.search(r"^1\. \*\*.+\*\* \((runtime|environment|upstream|unclassified)\)", md, re.M)
-    assert render(data, "md") == md  # the rows below are the ones this report shows
+    assert re.search(
+        r"^1\. \*\*.+\*\* \((runtime|environment|upstream|unclassified|UX fix, class user_input)\)", md, re.M
+    )
+    assert unwrap(render(data, "md")) == md  # the rows below are the ones this report shows
 
 
 def test_sample_html_report_renders_in_chromium(sample_report, workdir):

@@ -42,7 +42,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_report import HEADER, _row, ci_text, land_and_publish, run_report, section, table_row
+from test_report import HEADER, _row, ci_text, land_and_publish, run_report, section, table_row, unwrap
 
 CONNECTION = "failed to send transcribe request to sona"
 MODEL_LOAD = "sona load_model failed: {'error':'bad magic'}"
@@ -135,7 +135,7 @@ def report(workdir: Path, report_env: dict[str, str]) -> str:
     warehouse = land_and_publish(workdir / "warehouse.duckdb", csv_path, report_env)
     result = run_report(report_env, "--db", str(warehouse), "--min-sample", "3")
     assert result.returncode == 0, result.stderr
-    return result.stdout
+    return unwrap(result.stdout)
 
 
 def _findings(md: str) -> list[str]:
