@@ -87,16 +87,24 @@ def os_chart(rows: list[dict[str, Any]], overall: Any, label: str) -> str:
     left, right, top, row_h = 170, 110, 28, 26
     plot_w = WIDTH - left - right
     height = top + row_h * len(rows) + 40
+    # the axis fits the groups with enough sample: a one-start group's 0-100% interval would
+    # squeeze every real bar; its marks are cut at the axis end and flagged with ▸
+    sampled = [r for r in rows if not r.get("small_sample")] or rows
     high = max(
-        _num(r.get("workflow_failure_rate_high")) or _num(r["workflow_failure_rate"]) or 0 for r in rows
+        _num(r.get("workflow_failure_rate_high")) or _num(r["workflow_failure_rate"]) or 0 for r in sampled
     )
     high = max(high, _num(overall) or 0)
     x_max = _nice_max(high)
 
     def x(value: float) -> float:
-        return left + plot_w * (value / x_max if x_max else 0)
+        return left + plot_w * (min(value, x_max) / x_max if x_max else 0)
 
     body = [_axis_x(x, x_max, top, top + row_h * len(rows))]
+    if any(
+        max(_num(r["workflow_failure_rate"]) or 0, _num(r.get("workflow_failure_rate_high")) or 0) > x_max
+        for r in rows
+    ):
+        body.append(_text(WIDTH - 4, top - 10, "▸ runs past the axis (small sample)", "end", "legend"))
     for i, r in enumerate(rows):
         y = top + i * row_h
         rate = _num(r["workflow_failure_rate"]) or 0.0
@@ -119,7 +127,8 @@ def os_chart(rows: list[dict[str, Any]], overall: Any, label: str) -> str:
         )
         if low is not None and up is not None:
             body.append(_whisker_h(x(low), x(up), y + row_h / 2))
-        note = f"{pct(rate)}" + (" · small" if small else "")
+        beyond = max(rate, up or 0.0) > x_max + 1e-12
+        note = ("▸ " if beyond else "") + f"{pct(rate)}" + (" · small" if small else "")
         body.append(_text(x(up if up is not None else rate) + 6, y + row_h / 2 + 4, note, "start", "value"))
     if _num(overall) is not None:
         ox = x(_num(overall) or 0)

@@ -35,19 +35,31 @@ h3 { font-size: 16px; margin: 22px 0 8px; }
 nav.toc { display: flex; flex-wrap: wrap; gap: 6px 14px; font-size: 13px; margin: 8px 0 16px; }
 nav.toc a { color: var(--accent); text-decoration: none; }
 code { font: 12.5px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
-       background: #eef2f5; padding: 1px 4px; border-radius: 3px; word-break: break-word; }
+       background: #eef2f5; padding: 1px 4px; border-radius: 3px; }
+/* lines break between words only: a name is never split mid-word */
+main { overflow-wrap: normal; word-break: normal; }
+p, li, aside.note { overflow-wrap: break-word; }
 .table-wrap { overflow-x: auto; margin: 8px 0 12px; }
-table { border-collapse: collapse; font-size: 13px; min-width: 40%; }
-th, td { padding: 5px 9px; border-bottom: 1px solid var(--line); vertical-align: top; }
+table { border-collapse: separate; border-spacing: 0; font-size: 13px; min-width: 40%; }
+th, td { padding: 5px 9px; border-bottom: 1px solid var(--line); vertical-align: top; background: #fbfcfc; }
 th { background: #eef2f5; text-align: left; font-weight: 600; }
 td.r, th.r { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-tbody tr:hover { background: #f4f8fb; }
+tbody tr:hover td { background: #f4f8fb; }
+/* the key columns stay in view while a narrow screen scrolls the rest of the table */
+th.key, td.key { position: sticky; left: 0; z-index: 1; }
+th.key-last, td.key-last { box-shadow: inset -1px 0 0 var(--line); }
+table.keys-2 .key0 { width: 3.2em; min-width: 3.2em; max-width: 3.2em; }
+table.keys-2 .key1 { left: 3.2em; }
+/* text columns do not collapse to one word per line when the table is wider than the screen */
+td.l:not(.key) { min-width: 11em; }
+td.key.l { min-width: 8em; }
 aside.note { border-left: 4px solid var(--accent); background: #f0f6fb; padding: 8px 12px;
              margin: 10px 0; font-size: 14px; }
 figure.chart { margin: 14px 0 20px; padding: 12px; background: #fff; border: 1px solid var(--line);
-               border-radius: 6px; }
-figure.chart figcaption { font-weight: 600; margin-bottom: 6px; }
-svg.chart-svg { width: 100%; height: auto; max-width: 760px; display: block; }
+               border-radius: 6px; overflow-x: auto; }
+figure.chart figcaption { font-weight: 600; margin-bottom: 6px; position: sticky; left: 0; }
+/* charts keep their drawn size, so their text keeps its size: a narrow screen scrolls them */
+svg.chart-svg { display: block; max-width: none; }
 svg .tick, svg .legend { fill: var(--muted); font-size: 11px; }
 svg .label { fill: var(--ink); font-size: 12px; }
 svg .value { fill: var(--ink); font-size: 11px; }
@@ -56,6 +68,11 @@ svg .empty { fill: var(--muted); font-size: 14px; }
 svg .mark:hover { opacity: 0.8; }
 section.empty-report p { font-size: 16px; }
 footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
+@media (max-width: 640px) {
+  main { padding: 12px 12px 40px; }
+  h1 { font-size: 23px; }
+  h2 { font-size: 19px; }
+}
 """
 
 
@@ -105,17 +122,24 @@ def _block(block: object) -> str:
 
 def _table(block: Table) -> str:
     align = block.align or ["l"] * len(block.headers)
+    keys = max(1, min(block.key_columns, 2, len(block.headers) - 1)) if len(block.headers) > 1 else 0
+
+    def classes(column: int) -> str:
+        names = [align[column]] if column < len(align) else ["l"]
+        if column < keys:
+            names += ["key", f"key{column}"] + (["key-last"] if column == keys - 1 else [])
+        return " ".join(names)
+
     head = "".join(
-        f'<th class="{a}" scope="col">{escape(h)}</th>' for h, a in zip(block.headers, align, strict=False)
+        f'<th class="{classes(i)}" scope="col">{escape(h)}</th>' for i, h in enumerate(block.headers)
     )
     rows = "".join(
-        "<tr>"
-        + "".join(f'<td class="{a}">{inline(c)}</td>' for c, a in zip(row, align, strict=False))
-        + "</tr>"
+        "<tr>" + "".join(f'<td class="{classes(i)}">{inline(c)}</td>' for i, c in enumerate(row)) + "</tr>"
         for row in block.rows
     )
     return (
-        f'<div class="table-wrap"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>\n'
+        f'<div class="table-wrap"><table class="keys-{keys}"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{rows}</tbody></table></div>\n"
     )
 
 

@@ -737,3 +737,90 @@ def test_sample_html_report_renders_in_chromium(sample_report, workdir):
     assert len(charts["daily"]["marks"]) >= 6
     assert len([m for m in charts["pareto"]["marks"] if m["kind"] == "bucket"]) >= 5
     assert len([m for m in charts["os"]["marks"] if m["kind"] == "os"]) >= 3
+
+
+#: Read in the browser at a phone's width and a wide screen's (issue 17).
+SCREEN_WIDTHS = (400, 1400)
+MIN_TEXT_PX = 8
+
+LAYOUT_JS = """() => {
+    const viewport = document.documentElement.clientWidth;
+    // every piece of visible text and the size it is drawn at (SVG text: its font size
+    // times the scale the SVG is drawn at)
+    let smallest = null;
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const el = node.parentElement;
+        if (!node.textContent.trim() || !el || el.closest('title')) continue;
+        let size = parseFloat(getComputedStyle(el).fontSize);
+        if (el instanceof SVGElement) { const m = el.getScreenCTM(); size *= Math.hypot(m.a, m.b); }
+        if (smallest === null || size < smallest.size) smallest = {size, text: node.textContent.slice(0, 40)};
+    }
+    // each table scrolled to its far right: its key cells still lie inside the screen
+    const offscreen = [];
+    for (const wrap of document.querySelectorAll('.table-wrap')) {
+        wrap.scrollLeft = wrap.scrollWidth;
+        const box = wrap.getBoundingClientRect();
+        for (const cell of wrap.querySelectorAll('.key')) {
+            const r = cell.getBoundingClientRect();
+            if (r.left < Math.max(box.left, 0) - 1 || r.right > Math.min(box.right, viewport) + 1) {
+                offscreen.push(cell.textContent.slice(0, 40));
+            }
+        }
+        wrap.scrollLeft = 0;
+    }
+    const keyed = [...document.querySelectorAll('table')].filter(t => t.querySelector('td.key')).length;
+    return {viewport, pageWidth: document.documentElement.scrollWidth, smallest, offscreen, keyed,
+            tables: document.querySelectorAll('table').length};
+}"""
+
+
+def read_at_widths(path: Path, shots: Path) -> dict[int, dict]:
+    """Open the HTML at each of SCREEN_WIDTHS: a full-page screenshot (its PNG width must be
+    the screen's: nothing overflows the page) and the layout measured in the page."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    shots.mkdir(parents=True, exist_ok=True)
+    layouts: dict[int, dict] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            for width in SCREEN_WIDTHS:
+                page = browser.new_page(viewport={"width": width, "height": 900})
+                page.goto(path.resolve().as_uri(), wait_until="load")
+                png = shots / f"{path.stem}-{width}.png"
+                page.screenshot(path=str(png), full_page=True)
+                layout = page.evaluate(LAYOUT_JS)
+                layout["png_width"] = int.from_bytes(png.read_bytes()[16:20], "big")
+                layouts[width] = layout
+                page.close()
+        finally:
+            browser.close()
+    return layouts
+
+
+def assert_reads_at_every_width(layouts: dict[int, dict]) -> None:
+    for width, layout in layouts.items():
+        assert layout["png_width"] == width, (width, layout)
+        assert layout["pageWidth"] <= layout["viewport"], (width, layout)
+        assert layout["smallest"]["size"] >= MIN_TEXT_PX, (width, layout["smallest"])
+        assert layout["offscreen"] == [], (width, layout["offscreen"])
+        assert layout["keyed"] == layout["tables"], (width, layout)
+
+
+def test_sample_html_reads_at_phone_and_wide_screen_widths(sample_report, workdir):
+    """At 400 px and 1400 px: no text drawn under 8 px (charts keep their size and scroll),
+    the page never scrolls sideways, and every table's key columns stay on screen when the
+    table is scrolled to its far right."""
+    from telemetry.report import render
+
+    _, data, _ = sample_report
+    html_path = workdir / "sample-widths.html"
+    html_path.write_text(render(data, "html"), encoding="utf-8")
+    assert_reads_at_every_width(read_at_widths(html_path, workdir / "screenshots"))
+
+
+def test_fixture_html_reads_at_phone_and_wide_screen_widths(fixture_html, workdir):
+    path, _ = fixture_html
+    assert_reads_at_every_width(read_at_widths(path, workdir / "screenshots"))
