@@ -225,13 +225,18 @@ def findings_section(data: ReportData) -> Section:
     items: list[Rich] = []
     action = summary.get("primary_action")
     if action:
-        items.append(
-            [
-                Strong(f"{pct(summary.get('workflow_failure_rate'))} of {action} attempts failed"),
-                f" ({count(summary.get('primary_failures'))} failures / "
-                f"{count(summary.get('primary_starts'))} starts).",
-            ]
-        )
+        item: list[Inline] = [
+            Strong(f"{action} failure rate {pct(summary.get('workflow_failure_rate'))}"),
+            f" ({count(summary.get('primary_failures'))} failure events / "
+            f"{count(summary.get('primary_starts'))} starts)",
+        ]
+        unpaired = _primary_lifecycle(data, str(action)).get("orphan_failures")
+        if unpaired:
+            item.append(
+                f"; {plural(unpaired, 'of them closes', 'of them close')} no start (its start fell "
+                "before the window or was never sent)"
+            )
+        items.append([*item, "."])
     else:
         items.append("No start events in scope: there is no workflow failure rate.")
     if summary.get("primary_abandoned"):
@@ -302,6 +307,10 @@ def findings_section(data: ReportData) -> Section:
             f"failing users produced {pct(repeat.get('top_10_failure_share'))}."
         )
     return Section("Key findings", "findings", [Bullets(items)])
+
+
+def _primary_lifecycle(data: ReportData, action: str) -> Row:
+    return next((r for r in data.table("report_action_lifecycle") if r.get("action") == action), {})
 
 
 def _crash_proxy_finding(summary: Row) -> Rich:

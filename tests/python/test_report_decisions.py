@@ -196,6 +196,11 @@ def test_attempts_starts_and_unpaired_outcomes_counted_apart(report):
         "–",
     ]
     assert "of starts" not in lifecycle
+    # the headline's failure events over starts says how many failures closed no start
+    assert (
+        "**transcribe failure rate 61.9%** (13 failure events / 21 starts); 1 of them closes no "
+        "start (its start fell before the window or was never sent)."
+    ) in _findings(report)
 
 
 def test_claims_only_where_the_counts_carry_them(report):
