@@ -538,10 +538,11 @@ def breakdowns_section(data: ReportData) -> Section:
     blocks: list[Any] = [
         Paragraph(
             [
-                "Riskiest first: ranked by the lower bound of the 95% Wilson interval of the ",
+                "Riskiest first: groups with enough sample ranked by the lower bound of the 95% "
+                "Wilson interval of the ",
                 Code(action),
-                f" failure rate, never by the raw rate of a small group. "
-                f'"small" = fewer than {min_sample} starts.',
+                f" failure rate, never by the raw rate of a small group; small groups "
+                f"(fewer than {min_sample} starts) follow them.",
             ]
         )
     ]
@@ -556,24 +557,19 @@ def breakdowns_section(data: ReportData) -> Section:
             Table(
                 [
                     label,
-                    "Events",
-                    "Failure events",
-                    "Raw error rate",
-                    "Users",
-                    "Affected users",
                     "Starts",
                     "Failures",
                     "Workflow failure rate (95% CI)",
                     "Sample",
+                    "Users",
+                    "Affected users",
+                    "Events",
+                    "Failure events",
+                    "Raw error rate",
                 ],
                 [
                     [
                         str(r["dimension_value"]),
-                        count(r.get("events")),
-                        count(r.get("failure_events")),
-                        pct(r.get("raw_error_rate")),
-                        count(r.get("active_users")),
-                        f"{count(r.get('affected_users'))} ({pct(r.get('affected_user_share'))})",
                         count(r.get("primary_starts")),
                         count(r.get("primary_failures")),
                         interval(
@@ -582,10 +578,15 @@ def breakdowns_section(data: ReportData) -> Section:
                             r.get("workflow_failure_rate_high"),
                         ),
                         "small" if r.get("small_sample") else "ok",
+                        count(r.get("active_users")),
+                        f"{count(r.get('affected_users'))} ({pct(r.get('affected_user_share'))})",
+                        count(r.get("events")),
+                        count(r.get("failure_events")),
+                        pct(r.get("raw_error_rate")),
                     ]
                     for r in shown
                 ],
-                ["l", "r", "r", "r", "r", "r", "r", "r", "r", "l"],
+                ["l", "r", "r", "r", "l", "r", "r", "r", "r", "r"],
             )
         )
         if len(dim_rows) > len(shown):
