@@ -687,7 +687,7 @@ def daily_section(data: ReportData) -> Section:
         ],
         [
             [
-                day(r["event_date"]) + (" (partial)" if r.get("is_partial_day") else ""),
+                day(r["event_date"]) + ("†" if r.get("is_partial_day") else ""),
                 count(r.get("events")),
                 count(r.get("active_users")),
                 count(r.get("affected_users")),
@@ -711,7 +711,7 @@ def daily_section(data: ReportData) -> Section:
                 rows,
                 {"action": _workflow_name(s)},
             ),
-            Note("Partial days are cut by the window: their rates rest on fewer events."),
+            Note("† A partial day: the window cuts it, so its rates rest on fewer events."),
         ],
     )
 
@@ -1027,7 +1027,7 @@ def _fix_item(r: Row) -> Rich:
     if r.get("likely_code_path"):
         item.append(Code(str(r["likely_code_path"])))
     else:
-        item.append("not known (no failure rule names this bucket)")
+        item.append("not known (no failure rule names one for this bucket)")
     item.append(". Fix: ")
     item.append(
         str(r["fix_hint"]).rstrip(".") + "."

@@ -290,3 +290,11 @@ def test_os_versions_by_name_and_a_pinned_reproduce_line(report):
         table_row(os_version, label)
     scope = section(report, "Scope")
     assert "**Reproduce:** `telemetry report --window-end '2026-03-02 11:59:00' --min-sample 3`" in scope
+
+
+def test_daily_trend_marks_days_the_window_cuts(report):
+    daily = section(report, "Daily trend")
+    # the window runs from the first event (03-01 08:00) to the last (03-02 11:59): both cut
+    assert table_row(daily, "2026-03-01†")[1:3] == ["38", "13"]
+    assert table_row(daily, "2026-03-02†")[1:3] == ["30", "11"]
+    assert "† A partial day" in daily

@@ -172,7 +172,7 @@ def test_markdown_escapes_data_text_and_keeps_tables_intact():
     assert row[1] == r"odd \| bucket \*name\*"
     assert row[10] == "`` error \\| with `ticks` ⏎ and <path> on a second line ``"
     assert "**odd | bucket \\*name\\*** (runtime)" in md
-    assert "Code path: not known (no failure rule names this bucket)" in md
+    assert "Code path: not known (no failure rule names one for this bucket)" in md
     assert "add a rule for it to seeds/failure_rules.csv" in md
     assert "left out: 3.0.9 (5 events)" in md
     assert "**No repeats:** each of the 2 failing users failed once" in md
