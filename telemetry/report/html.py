@@ -27,7 +27,7 @@ CSS = """
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
        color: var(--ink); background: #fbfcfc; }
-main { max-width: 1100px; margin: 0 auto; padding: 24px 28px 64px; }
+main { max-width: 1360px; margin: 0 auto; padding: 24px 28px 64px; }
 h1 { font-size: 28px; margin: 8px 0 4px; }
 h2 { font-size: 21px; margin: 36px 0 10px; padding-bottom: 4px; border-bottom: 2px solid var(--line); }
 h3 { font-size: 16px; margin: 22px 0 8px; }
@@ -53,6 +53,7 @@ table.keys-2 .key1 { left: 3.2em; }
 /* text columns do not collapse to one word per line when the table is wider than the screen */
 td.l:not(.key) { min-width: 11em; }
 td.key.l { min-width: 8em; }
+@media (min-width: 900px) { td.key.l { min-width: 14em; } }
 aside.note { border-left: 4px solid var(--accent); background: #f0f6fb; padding: 8px 12px;
              margin: 10px 0; font-size: 14px; }
 figure.chart { margin: 14px 0 20px; padding: 12px; background: #fff; border: 1px solid var(--line);
