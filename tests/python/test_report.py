@@ -261,6 +261,10 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def report_env(workdir: Path) -> dict[str, str]:
+    return cli_env(workdir)
+
+
+def cli_env(workdir: Path) -> dict[str, str]:
     """The CLI's environment: dbt's target and logs inside the test folder, so tests never
     touch the repo's target/ and the module's builds share dbt's partial parse."""
     env = dict(os.environ)

@@ -42,7 +42,17 @@ import re
 from pathlib import Path
 
 import pytest
-from test_report import HEADER, _row, ci_text, land_and_publish, run_report, section, table_row, unwrap
+from test_report import (
+    HEADER,
+    _row,
+    ci_text,
+    cli_env,
+    land_and_publish,
+    run_report,
+    section,
+    table_row,
+    unwrap,
+)
 
 CONNECTION = "failed to send transcribe request to sona"
 MODEL_LOAD = "sona load_model failed: {'error':'bad magic'}"
@@ -118,13 +128,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def report_env(workdir: Path) -> dict[str, str]:
-    import os
-
-    env = dict(os.environ)
-    env["DBT_TARGET_PATH"] = str(workdir / "target")
-    env["DBT_LOG_PATH"] = str(workdir / "logs")
-    env.pop("TELEMETRY_DB", None)
-    return env
+    return cli_env(workdir)
 
 
 @pytest.fixture(scope="module")
