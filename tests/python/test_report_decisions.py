@@ -28,11 +28,12 @@ Buckets (starts per version 3, 9, 9; none small):
 - no model selected (user_input): B10 on 1.1.0, D3-D6 on 1.2.0: 5 users, new in 1.1.0.
 - sona connection failed (runtime, sona/mod.rs): A1 on 1.0.0, none on 1.1.0, C1-C3 on 1.2.0:
   regressed in 1.2.0 (at 3 per 9 starts 1.1.0 would have shown 3).
-- model load failed (runtime, sona/mod.rs): B1-B3 on 1.1.0, none of 9 starts on 1.2.0: gone.
+- sona load_model failed: {'error':'bad magic'} (runtime, the broad load_model rule, which
+  names no bucket, sona/mod.rs): B1-B3 on 1.1.0, none of 9 starts on 1.2.0: gone.
 - the download 503 (generic HTTP 5xx signal) and handoff_transcribe [error_code=503] (generic
   error-code signal): upstream, new in 1.2.0.
 Fix order: no model selected (5 users, a UX fix), sona connection failed (4), the two new
-1-user buckets (by name), model load failed last (gone). sona/mod.rs holds 7 of the 9
+1-user buckets (by name), the load_model bucket last (gone). sona/mod.rs holds 7 of the 9
 runtime-like failures (77.8%).
 """
 
@@ -56,6 +57,8 @@ from test_report import (
 
 CONNECTION = "failed to send transcribe request to sona"
 MODEL_LOAD = "sona load_model failed: {'error':'bad magic'}"
+#: the broad load_model rule names no bucket: the message template is the bucket
+MODEL_LOAD_BUCKET = "sona load_model failed: {'error':'bad magic'}"
 NO_MODEL = "No model selected. Please download or select a model first."
 DOWNLOAD_503 = (
     "transcription error: failed to download model from https://example.com/m.bin: 503 Service Unavailable"
@@ -228,7 +231,7 @@ def test_fix_order_by_impact_with_ux_fixes_and_code_paths(report):
         ("sona connection failed", "runtime", "4"),
         (r"handoff_transcribe \[error_code=503]", "upstream", "1"),  # Markdown-escaped
         (items[3][1], "upstream", "1"),
-        ("model load failed", "runtime", "3"),
+        (MODEL_LOAD_BUCKET, "runtime", "3"),
     ]
     assert items[3][1].startswith("transcription error: failed to download model from")
     lines = {item[1]: line for item, line in zip(items, re.findall(r"^\d+\. .*$", fixes, re.M), strict=True)}
@@ -239,7 +242,7 @@ def test_fix_order_by_impact_with_ux_fixes_and_code_paths(report):
     )
     assert "**regressed in 1.2.0: back after a version without it**" in lines["sona connection failed"]
     assert "**new in 1.2.0**" in lines[r"handoff_transcribe \[error_code=503]"]
-    assert "**gone in 1.2.0: likely fixed there**" in lines["model load failed"]
+    assert "**gone in 1.2.0: likely fixed there**" in lines[MODEL_LOAD_BUCKET]
     paths = fixes.split("### Where the failures are: by likely code path")[1]
     assert table_row(paths, "`desktop/src-tauri/src/sona/mod.rs`")[1:] == ["2", "7", "7 (77.8%)", "7"]
     assert table_row(paths, "not known (no rule names one)")[1:] == ["2", "2", "2 (22.2%)", "2"]
@@ -266,7 +269,7 @@ def test_buckets_per_version_with_new_regressed_and_gone(report):
         "1.0.0: 1 (33.3%) · 1.1.0: 0 (0.0%) · 1.2.0: 3 (33.3%)",
         "regressed in 1.2.0",
     ]
-    assert rows["model load failed"][7:9] == [
+    assert rows[MODEL_LOAD_BUCKET][7:9] == [
         "1.0.0: 0 (0.0%) · 1.1.0: 3 (33.3%) · 1.2.0: 0 (0.0%)",
         "gone in 1.2.0",
     ]
