@@ -347,3 +347,30 @@ def test_concentration_is_said_only_when_its_condition_holds():
     # share enough but nobody failed 3 times: still no claim
     repeat.update(max_user_failure_events=2)
     assert "A handful of users" not in unwrap(render(data, "md"))
+
+
+def test_a_table_wider_than_a_terminal_splits_into_parts_that_repeat_its_keys():
+    from telemetry.report.document import Code, Table
+    from telemetry.report.markdown import WIDTH, table
+
+    wide = Table(
+        ["Key", *[f"Column {i}" for i in range(1, 9)], "Message"],
+        [["k1", *["x" * 12] * 8, [Code("m" * 200)]], ["k2", *["y" * 12] * 8, "short"]],
+        ["l"] * 10,
+    )
+    text = table(wide)
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= WIDTH
+    parts = text.split("\n\n")
+    assert len(parts) >= 2
+    # every part starts with the key column and holds both rows
+    for part in parts:
+        assert part.startswith("| Key ")
+        assert [line.split("|")[1].strip() for line in part.splitlines()[2:]] == ["k1", "k2"]
+    # every column is shown once; the 200-character message is cut to fit, still as code
+    headers = [cell.strip() for part in parts for cell in part.splitlines()[0].strip("|").split("|")[1:]]
+    assert headers == [*[f"Column {i}" for i in range(1, 9)], "Message"]
+    message = parts[-1].splitlines()[2].split("|")[2].strip()
+    assert message.startswith("`mmm") and message.endswith("…`")
+    # a table that fits stays one table
+    assert "\n\n" not in table(Table(["Key", "Value"], [["a", "1"]], ["l", "r"]))
