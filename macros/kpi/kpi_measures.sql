@@ -60,18 +60,13 @@
 {%- endmacro %}
 
 {#- Per-user measures of the crash proxy, over rows of user event counts left joined with
-    kpi_user_abandoned_attempts (`abandoned_attempts` null when the user abandoned none). -#}
+    kpi_user_abandoned_attempts (`abandoned_attempts` null when the user abandoned none).
+    Happy users keep kpi-definitions.md's definition (a success, no failure event). -#}
 {% macro kpi_abandoned_measures() -%}
     {{ sum_as_bigint('abandoned_attempts') }} as abandoned_attempts,
     {{ sum_as_bigint('primary_abandoned') }} as primary_abandoned,
     count(distinct case when abandoned_attempts > 0 then user_id end) as abandoning_users,
     count(
         distinct case when failure_events = 0 and coalesce(abandoned_attempts, 0) = 0 then user_id end
-    ) as failure_free_users,
-    count(
-        distinct case
-            when success_events > 0 and failure_events = 0 and coalesce(abandoned_attempts, 0) = 0
-                then user_id
-        end
-    ) as happy_users
+    ) as failure_free_users
 {%- endmacro %}

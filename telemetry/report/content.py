@@ -256,8 +256,8 @@ def findings_section(data: ReportData) -> Section:
             if summary.get("abandoning_users")
             else ""
         )
-        + f"; {count(summary.get('happy_users'))} ({pct(summary.get('happy_user_share'))}) "
-        "succeeded without any failure or abandoned attempt (user-days)."
+        + f"; {count(summary.get('failure_free_users'))} ({pct(summary.get('failure_free_user_share'))}) "
+        "had neither (failure-free user-days)."
     )
     fixes = data.table("report_fix_suggestions")
     if fixes:
@@ -467,7 +467,7 @@ def users_section(data: ReportData) -> Section:
                 pct(s.get("failure_free_user_share")),
             ],
             [
-                "Happy users (a success event, no failure event, no abandoned attempt)",
+                "Happy users (a success event and no failure event)",
                 count(s.get("happy_users")),
                 pct(s.get("happy_user_share")),
             ],

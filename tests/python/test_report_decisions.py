@@ -167,10 +167,14 @@ def test_crash_proxy_in_headline_users_findings_and_release_health(report):
         "9",
         "37.5%",
     ]
-    assert table_row(users, "Happy users (a success event, no failure event, no abandoned attempt)")[1:] == [
+    assert table_row(users, "Happy users (a success event and no failure event)")[1:] == [
         "9",
         "37.5%",
     ]
+    assert (
+        "14 of 24 users (58.3%) hit at least one failure and 1 abandoned an attempt; 9 (37.5%) had "
+        "neither (failure-free user-days)."
+    ) in _findings(report)
     crash = [f for f in _findings(report) if "abandoned" in f and "crash proxy" in f]
     assert crash == [
         f"**1 of 21 transcribe starts were abandoned: {ci_text(1, 21)}** (crash proxy: a start with "

@@ -1,6 +1,6 @@
 {#- Headline reliability KPIs of the scope (kpi-definitions.md): one row. The crash proxy
     (abandoned attempts) comes from the attempts in scope; a user who abandoned an attempt
-    is neither failure-free nor happy. -#}
+    is not failure-free. -#}
 {% macro kpi_reliability_summary_query(relation) -%}
 with scope as (
 
@@ -63,7 +63,9 @@ event_totals as (
 
     select
         {{ kpi_event_measures() }},
-        {{ kpi_abandoned_measures() }}
+        {{ kpi_abandoned_measures() }},
+        count(distinct case when success_events > 0 and failure_events = 0 then user_id end)
+            as happy_users
     from user_totals
 
 )
