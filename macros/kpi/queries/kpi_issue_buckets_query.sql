@@ -22,8 +22,6 @@ failures as (
         failure_class,
         issue_bucket,
         error_message_redacted,
-        app_version,
-        app_version_sort_key,
         os_family
     from {{ relation('kpi_scope_events') }}
     where event_role = 'failure'
@@ -62,24 +60,15 @@ all_failures as (
 
 ),
 
-bucket_versions as (
-
-    select distinct
-        issue_bucket,
-        app_version,
-        app_version_sort_key
-    from failures
-    where app_version is not null
-
-),
-
 bucket_version_lists as (
 
+    -- the versions the bucket failed on: its rows of kpi_issue_bucket_versions with failures
     select
         issue_bucket,
         {{ dbt.listagg('app_version', "', '", 'order by app_version_sort_key desc, app_version desc') }}
             as app_versions
-    from bucket_versions
+    from {{ relation('kpi_issue_bucket_versions') }}
+    where failure_events > 0
     group by issue_bucket
 
 ),
