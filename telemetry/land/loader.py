@@ -24,6 +24,7 @@ import duckdb
 from telemetry.aptabase.export_format import EXPORT_COLUMNS
 from telemetry.duckdb_settings import apply_duckdb_settings
 from telemetry.errors import UserError, exception_line
+from telemetry.land.app import app_literal, app_of_file
 from telemetry.land.csv_reader import CsvRead, read_csv_file
 from telemetry.land.event_key import TimeBounds, event_id_sql, event_ts_sql, filled_columns_sql, rejection_sql
 from telemetry.sql import sql_literal, transaction
@@ -69,7 +70,8 @@ create table if not exists raw.landed_files (
     landed_at timestamp not null,
     first_event_ts timestamp,
     last_event_ts timestamp,
-    blank_lines bigint not null default 0
+    blank_lines bigint not null default 0,
+    app varchar
 );
 -- landed_files of a warehouse landed before the file's time range was recorded
 alter table raw.landed_files add column if not exists first_event_ts timestamp;
@@ -85,6 +87,8 @@ create table if not exists raw.unlanded_files (
 );
 -- and before blank lines were counted apart
 alter table raw.landed_files add column if not exists blank_lines bigint default 0;
+-- and before the app of a file was recorded (telemetry/land/app.py)
+alter table raw.landed_files add column if not exists app varchar;
 """
 
 DEFAULT_BOUNDS = TimeBounds()
@@ -313,9 +317,11 @@ def land_paths(
     bounds: TimeBounds = DEFAULT_BOUNDS,
     wait_seconds: float = 0,
     echo: Callable[[str], None] = print,
+    app: str | None = None,
 ) -> LandReport:
     """Land every file named by `paths` (files, folders, globs) into `db_path`; rows whose
-    time is outside `bounds` are rejected. A file that cannot land is named and skipped
+    time is outside `bounds` are rejected. Each file lands as `app` (else the app its name
+    says, telemetry/land/app.py); a file of another app than the warehouse's is refused. A file that cannot land is named and skipped
     (nothing of it lands); after every other file has landed, a UserError says how many
     could not."""
     files = expand_paths(paths)
@@ -324,7 +330,7 @@ def land_paths(
     try:
         for number, path in enumerate(files, start=1):
             try:
-                result = land_file(con, path, bounds)
+                result = land_file(con, path, bounds, app)
             except UserError as exc:
                 report.failed.append((path, str(exc).removeprefix(f"{path}: ")))
                 echo(f"[{number}/{len(files)}] {path}: could not land it: {report.failed[-1][1]}")
@@ -349,7 +355,9 @@ def land_paths(
     return report
 
 
-def land_file(con: duckdb.DuckDBPyConnection, path: Path, bounds: TimeBounds = DEFAULT_BOUNDS) -> FileResult:
+def land_file(
+    con: duckdb.DuckDBPyConnection, path: Path, bounds: TimeBounds = DEFAULT_BOUNDS, app: str | None = None
+) -> FileResult:
     """Land one file; a UserError (naming the file) when it cannot land: nothing of it is
     written then."""
     if _kind(path) is None:
@@ -358,40 +366,51 @@ def land_file(con: duckdb.DuckDBPyConnection, path: Path, bounds: TimeBounds = D
         checksum = file_checksum(path)
     except OSError as exc:
         raise UserError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    file_app = app_of_file(con, path, app)
     try:
-        return _land_new_file(con, path, checksum, bounds)
+        return _land_new_file(con, path, checksum, bounds, file_app)
     except duckdb.Error as exc:
         raise UserError(f"{path}: could not land it ({exception_line(exc)})") from None
 
 
 def _land_new_file(
-    con: duckdb.DuckDBPyConnection, path: Path, checksum: str, bounds: TimeBounds
+    con: duckdb.DuckDBPyConnection, path: Path, checksum: str, bounds: TimeBounds, app: str | None
 ) -> FileResult:
     source = str(path.resolve())
     already = con.execute(
         f"select 1 from raw.landed_files where file_checksum = {sql_literal(checksum)}"
     ).fetchone()
     if already:
+        if app is not None:  # landed before its app was recorded: it is named now
+            con.execute(
+                f"update raw.landed_files set app = {app_literal(app)}"
+                f" where file_checksum = {sql_literal(checksum)} and app is null"
+            )
         return FileResult(path, checksum, "already landed")
     # Parsing fills temp tables, read through the view `_parsed`; the writes to `raw`
     # happen in one transaction (_finish).
     if _kind(path) == "csv":
-        return _land_csv(con, path, source, checksum, bounds)
-    return _land_parquet(con, path, source, checksum, bounds)
+        return _land_csv(con, path, source, checksum, bounds, app)
+    return _land_parquet(con, path, source, checksum, bounds, app)
 
 
 # --------------------------------------------------------------------------- csv
 
 
 def _land_csv(
-    con: duckdb.DuckDBPyConnection, path: Path, source: str, checksum: str, bounds: TimeBounds
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    source: str,
+    checksum: str,
+    bounds: TimeBounds,
+    app: str | None,
 ) -> FileResult:
     con.execute("drop view if exists _parsed; drop table if exists _landing")
     with literal_path(path) as readable:
         read = read_csv_file(con, readable, str(path))
     if read.header is None:
         empty = FileResult(path, checksum, "empty", blank_lines=read.blank_lines)
-        _record_file(con, path, source, checksum, "csv", [], empty)
+        _record_file(con, path, source, checksum, "csv", [], empty, app=app)
         return empty
     header = read.header
     # Every header column was read as text under a unique name (c0, c1, ...); known ones
@@ -416,7 +435,7 @@ def _land_csv(
         "drop view if exists _csv_rows; drop table if exists _csv_lined; drop table if exists _csv_read;"
         " create temp view _parsed as select * from _landing"
     )
-    return _finish(con, path, source, checksum, "csv", header, read)
+    return _finish(con, path, source, checksum, "csv", header, app, read)
 
 
 @contextmanager
@@ -446,7 +465,12 @@ def _keyed(rows_sql: str, bounds: TimeBounds | None = None) -> str:
 
 
 def _land_parquet(
-    con: duckdb.DuckDBPyConnection, path: Path, source: str, checksum: str, bounds: TimeBounds
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    source: str,
+    checksum: str,
+    bounds: TimeBounds,
+    app: str | None,
 ) -> FileResult:
     try:
         described = con.execute(f"describe select * from read_parquet({sql_literal(str(path))})").fetchall()
@@ -482,7 +506,7 @@ def _land_parquet(
     )
     con.execute("create temp view _parsed as select * from _landing")
     con.execute("create or replace temp table _rejected (_line bigint, reason varchar, raw_text varchar)")
-    return _finish(con, path, source, checksum, "parquet", list(names))
+    return _finish(con, path, source, checksum, "parquet", list(names), app)
 
 
 # --------------------------------------------------------------------------- common
@@ -507,6 +531,7 @@ def _finish(
     checksum: str,
     kind: str,
     header: list[str],
+    app: str | None,
     read: CsvRead | None = None,
 ) -> FileResult:
     """Move the parsed rows (`_parsed`) and rejected lines (`_rejected`) into `raw`, in one
@@ -564,7 +589,7 @@ def _finish(
                 where not _is_header and _reject_reason is not null
                 """
             )
-        _record_file(con, path, source, checksum, kind, header, result, (first_ts, last_ts))
+        _record_file(con, path, source, checksum, kind, header, result, (first_ts, last_ts), app)
     con.execute(
         "drop view if exists _parsed; drop table if exists _landing_lines;"
         " drop table if exists _landing; drop table if exists _rejected; drop view if exists _best;"
@@ -692,6 +717,7 @@ def _record_file(
     header: list[str],
     result: FileResult,
     time_range: tuple[str | None, str | None] = (None, None),
+    app: str | None = None,
 ) -> None:
     texts = ", ".join(sql_literal(v) for v in (checksum, source, kind, ",".join(header)))
     first_ts, last_ts = (f"{sql_literal(ts)}::timestamp" if ts else "null" for ts in time_range)
@@ -710,8 +736,8 @@ def _record_file(
     con.execute(
         "insert into raw.landed_files (file_checksum, source_file, file_format, columns_found,"
         " bytes, lines_read, header_lines, rows_landed, duplicate_rows, rejected_rows, blank_lines,"
-        " landed_at, first_event_ts, last_event_ts)"
-        f" values ({texts}, {counts}, {LANDED_AT}, {first_ts}, {last_ts})"
+        " landed_at, first_event_ts, last_event_ts, app)"
+        f" values ({texts}, {counts}, {LANDED_AT}, {first_ts}, {last_ts}, {app_literal(app)})"
     )
 
 

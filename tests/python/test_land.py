@@ -451,3 +451,39 @@ def test_a_closed_output_never_stops_a_landing(tmp_path, db):
     assert proc.wait() == 0, stderr
     assert "Traceback" not in stderr
     assert raw_count(db) == 3
+
+
+def test_a_file_lands_as_the_app_its_name_or_app_option_says(tmp_path, db):
+    rows = [HEADER16, row16("2026-02-01 10:00:00", "u1", "app_launched")]
+    named = write(tmp_path / "osaurus-release-2026-02-01.csv", rows)
+    unnamed = write(tmp_path / "export.csv", [HEADER16, row16("2026-02-01 11:00:00", "u2", "app_launched")])
+    land(db, named, unnamed)
+    assert query(
+        db, "select regexp_extract(source_file, '[^/]+$'), app from raw.landed_files order by 1"
+    ) == [
+        ("export.csv", None),
+        ("osaurus-release-2026-02-01.csv", "osaurus"),
+    ]
+    # landed again with --app: a file landed without its app is named now
+    out = land(db, unnamed, "--app", "Osaurus")
+    assert "already landed" in out
+    assert query(db, "select count(*) from raw.landed_files where app = 'osaurus'") == [(2,)]
+
+
+def test_a_file_of_another_app_is_refused_with_one_line(tmp_path, db):
+    land(
+        db,
+        write(tmp_path / "vibe-release-2026-02-01.csv", [HEADER16, row16("2026-02-01 10:00:00", "u1", "a")]),
+    )
+    other = write(
+        tmp_path / "osaurus-debug-2026-02-02.csv", [HEADER16, row16("2026-02-02 10:00:00", "u2", "b")]
+    )
+    result = run_cli("land", str(other), "--db", str(db))
+    assert result.returncode == 1
+    assert "its name says app 'osaurus' but this warehouse holds 'vibe'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert raw_count(db) == 1
+    bad = run_cli("land", str(other), "--db", str(db), "--app", "my app")
+    assert bad.returncode == 1
+    assert "an app name is lower-case letters" in bad.stderr
+    assert "Traceback" not in bad.stderr
