@@ -70,3 +70,14 @@
         distinct case when failure_events = 0 and coalesce(abandoned_attempts, 0) = 0 then user_id end
     ) as failure_free_users
 {%- endmacro %}
+
+{#- Whether the UTC day `day_column` is only partly inside the scope's window (`scope`: an
+    alias holding kpi_scope's row): its counts cover part of a day. -#}
+{% macro kpi_is_partial_day(day_column, scope='scope') -%}
+    (
+        {{ scope }}.window_start > cast({{ day_column }} as timestamp)
+        or {{ scope }}.window_end < {{ dbt.dateadd(
+            'second', -1, dbt.dateadd('day', 1, 'cast(' ~ day_column ~ ' as timestamp)')
+        ) }}
+    )
+{%- endmacro %}

@@ -72,6 +72,18 @@
     {{ return(min_sample) }}
 {%- endmacro %}
 
+{#- min_group_users: the k of k-anonymity, a whole number >= 1 (default 5): a group of fewer
+    distinct users is never published as a number (kpi-definitions.md, "Segments"). -#}
+{% macro kpi_min_group_users() -%}
+    {%- set raw = var('min_group_users', 5) -%}
+    {%- set k = (5 if raw is none else raw) | int(-1) -%}
+    {%- if k < 1 -%}
+        {{ exceptions.raise_compiler_error(
+            "var min_group_users must be a whole number >= 1, got: " ~ raw) }}
+    {%- endif -%}
+    {{ return(k) }}
+{%- endmacro %}
+
 {#- A SQL text literal, single quotes doubled. -#}
 {% macro kpi_text_literal(value) -%}
     '{{ value | string | replace("'", "''") }}'

@@ -52,6 +52,12 @@ WINDOW_END_RE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6}
     help="flag groups with fewer than N starts as small samples (default: 30)",
 )
 @click.option(
+    "--min-group-users",
+    type=click.IntRange(min=1),
+    metavar="K",
+    help="never show a segment of fewer than K users as a number (default: 5)",
+)
+@click.option(
     "--format",
     type=click.Choice(FORMATS),
     default=None,
@@ -117,6 +123,7 @@ def run(args: SimpleNamespace) -> int:
         app_versions=parse_app_versions(args.app_versions),
         top_app_versions=args.top_app_versions,
         min_sample=args.min_sample,
+        min_group_users=args.min_group_users,
     )
     outputs = [(out.expanduser(), out_format(out, args.format)) for out in args.out]
     for out, fmt in outputs:

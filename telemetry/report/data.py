@@ -47,6 +47,7 @@ PARAMS_COLUMNS = (
     ("app_versions", "varchar"),
     ("top_app_versions", "integer"),
     ("min_sample", "integer"),
+    ("min_group_users", "integer"),
 )
 
 

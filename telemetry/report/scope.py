@@ -17,16 +17,18 @@ class ReportScope:
     app_versions: tuple[str, ...] | None = None
     top_app_versions: int | None = None
     min_sample: int | None = None
+    min_group_users: int | None = None
 
     def params(self) -> list[str | int | None]:
         """The kpi_scope_params row of this scope (window_hours, window_end, app_versions,
-        top_app_versions, min_sample), as the model of that name makes it from dbt vars."""
+        top_app_versions, min_sample, min_group_users), as the model of that name makes it from dbt vars."""
         return [
             self.window_hours,
             self.window_end,
             ", ".join(self.app_versions) if self.app_versions else None,
             self.top_app_versions,
             self.effective_min_sample,
+            self.effective_min_group_users,
         ]
 
     def dbt_vars(self) -> dict[str, object]:
@@ -39,11 +41,17 @@ class ReportScope:
         }
         if self.min_sample is not None:
             values["min_sample"] = self.min_sample
+        if self.min_group_users is not None:
+            values["min_group_users"] = self.min_group_users
         return values
 
     @property
     def effective_min_sample(self) -> int:
         return 30 if self.min_sample is None else self.min_sample
+
+    @property
+    def effective_min_group_users(self) -> int:
+        return 5 if self.min_group_users is None else self.min_group_users
 
     def command_line(self, fmt: str = "md", resolved_end: datetime | None = None) -> str:
         """The `telemetry report` options that reproduce this scope. `resolved_end` (the
@@ -62,6 +70,8 @@ class ReportScope:
             parts.append(f"--app-versions {','.join(self.app_versions)}")
         if self.min_sample is not None:
             parts.append(f"--min-sample {self.min_sample}")
+        if self.min_group_users is not None:
+            parts.append(f"--min-group-users {self.min_group_users}")
         if fmt != "md":
             parts.append(f"--format {fmt}")
         return " ".join(parts)

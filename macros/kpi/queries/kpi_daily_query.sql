@@ -61,12 +61,7 @@ select
 
     -- day
     daily_totals.event_date,
-    (
-        scope.window_start > cast(daily_totals.event_date as timestamp)
-        or scope.window_end < {{ dbt.dateadd(
-            'second', -1, dbt.dateadd('day', 1, 'cast(daily_totals.event_date as timestamp)')
-        ) }}
-    ) as is_partial_day,
+    {{ kpi_is_partial_day('daily_totals.event_date') }} as is_partial_day,
 
     -- events and users
     daily_totals.events,

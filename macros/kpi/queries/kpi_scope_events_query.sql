@@ -49,6 +49,9 @@ final as (
         events.os_name,
         events.os_version,
 
+        -- allowlisted props (product KPIs: prop filters, breakdowns, segments)
+        events.props,
+
         -- scope
         scope.window_start,
         scope.window_end,

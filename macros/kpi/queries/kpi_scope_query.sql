@@ -8,7 +8,8 @@ with params as (
     select
         app_versions,
         top_app_versions,
-        min_sample
+        min_sample,
+        min_group_users
     from {{ relation('kpi_scope_params') }}
 
 ),
@@ -61,7 +62,8 @@ final as (
             )
         end as version_filter,
         params.app_versions is not null or params.top_app_versions is not null as has_version_filter,
-        params.min_sample
+        params.min_sample,
+        params.min_group_users
     from params
     cross join report_window
     cross join top_versions_text

@@ -1,5 +1,6 @@
 {#- The scope the KPI marts answer for (kpi-definitions.md, "Scope"): one row from the vars
-    window_hours, window_end, app_versions, top_app_versions and min_sample; null means no
+    window_hours, window_end, app_versions, top_app_versions, min_sample and
+    min_group_users; null means no
     restriction. The only model that reads them. `telemetry build` never sets them, so the
     published marts cover all data; `telemetry report` makes this row from its options and
     runs the same KPI queries on the published facts. -#}
@@ -20,4 +21,5 @@ select
     cast(
         {{ top_app_versions if top_app_versions is not none else 'null' }} as integer
     ) as top_app_versions,
-    cast({{ kpi_min_sample() }} as integer) as min_sample
+    cast({{ kpi_min_sample() }} as integer) as min_sample,
+    cast({{ kpi_min_group_users() }} as integer) as min_group_users
