@@ -88,3 +88,16 @@
 {% macro kpi_text_literal(value) -%}
     '{{ value | string | replace("'", "''") }}'
 {%- endmacro %}
+
+{#- max_funnel_steps: the most steps a funnel of seed `funnel_steps` may have (default 12):
+    the funnel query follows a user-day step by step, one join per step, so the number of
+    steps is fixed when the SQL is compiled. -#}
+{% macro kpi_max_funnel_steps() -%}
+    {%- set raw = var('max_funnel_steps', 12) -%}
+    {%- set steps = (12 if raw is none else raw) | int(-1) -%}
+    {%- if steps < 1 -%}
+        {{ exceptions.raise_compiler_error(
+            "var max_funnel_steps must be a whole number >= 1, got: " ~ raw) }}
+    {%- endif -%}
+    {{ return(steps) }}
+{%- endmacro %}

@@ -1,6 +1,7 @@
 {#- The product seeds an analyst edits hold together: an app has at most one primary
     engagement event, every engagement breakdown names an engagement event, and a funnel's
-    steps are numbered 1..n without gaps. One row per problem, saying what it is. -#}
+    steps are numbered 1..n without gaps, n at most var max_funnel_steps. One row per
+    problem, saying what it is. -#}
 
 with primary_events as (
 
@@ -56,6 +57,16 @@ gapped_funnels as (
     from funnels
     where last_step != steps
 
+),
+
+long_funnels as (
+
+    select
+        app || ' funnel ' || funnel || ': ' || cast(steps as varchar)
+        || ' steps, more than var max_funnel_steps ({{ kpi_max_funnel_steps() }})' as problem
+    from funnels
+    where steps > {{ kpi_max_funnel_steps() }}
+
 )
 
 select problem from several_primaries
@@ -63,3 +74,5 @@ union all
 select problem from breakdowns_of_other_events
 union all
 select problem from gapped_funnels
+union all
+select problem from long_funnels
