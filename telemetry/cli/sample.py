@@ -1,4 +1,4 @@
-"""`telemetry sample`: write a small, reproducible sample of Vibe exports with every quirk."""
+"""`telemetry sample`: write a small, reproducible sample of Vibe or Osaurus exports with every quirk."""
 
 from __future__ import annotations
 
@@ -19,13 +19,31 @@ from telemetry.devtools.sample import (
     MANIFEST_FILE,
     generate_sample,
 )
+from telemetry.devtools.sample_osaurus import generate_osaurus_sample
 from telemetry.errors import UserError
+
+#: The apps `telemetry sample` can invent, and where each is written by default.
+SAMPLE_APPS = {"vibe": Path("data/sample"), "osaurus": Path("data/sample-osaurus")}
 
 
 @click.command(
-    "sample", short_help="write a reproducible sample of Vibe telemetry exports (CSV, Parquet, manifest)"
+    "sample",
+    short_help="write a reproducible sample of Vibe or Osaurus telemetry exports (CSV, Parquet, manifest)",
 )
-@click.option("--out", type=FOLDER, default=Path("data/sample"), show_default=True, metavar="DIR")
+@click.option(
+    "--app",
+    type=click.Choice(sorted(SAMPLE_APPS)),
+    default="vibe",
+    show_default=True,
+    help="the app whose telemetry to invent",
+)
+@click.option(
+    "--out",
+    type=FOLDER,
+    default=None,
+    metavar="DIR",
+    help="where to write (default: data/sample for vibe, data/sample-osaurus for osaurus)",
+)
 @click.option(
     "--days",
     type=int,
@@ -60,13 +78,32 @@ from telemetry.errors import UserError
     help="rows per page before the header line repeats (like the server; the bundled sample uses 250)",
 )
 def command(**options: Any) -> int:
-    """Generate invented Vibe telemetry as Aptabase exports it: one CSVWithNames file per
+    """Generate invented Vibe (or, with --app osaurus, Osaurus) telemetry as Aptabase
+    exports it: one CSVWithNames file per
     UTC day (header repeated every page, midnight events in two files), a pandas-trimmed
     8-column copy of the last 48 hours, a download cut mid-line, a Parquet export of one
     day, and manifest.json with the ground truth (unique events per day, per event name,
     failures by message family). The same options give the same bytes."""
     options["end_date"] = options["end_date"].date()
     return run(SimpleNamespace(**options))
+
+
+def truth_line(truth: dict) -> str:
+    """The manifest's ground truth in one line."""
+    if truth.get("app") == "osaurus":
+        installs = sum(truth["new_installs_by_day"].values())
+        return (
+            f"{truth['unique_events']:,} unique events, {truth['messages_sent']:,} messages sent, "
+            f"{installs:,} onboardings started"
+        )
+    transcriptions = truth["transcriptions"]
+    rate = transcriptions["failure_rate"]
+    return (
+        f"{truth['unique_events']:,} unique events "
+        f"({truth['events_generated']:,} sent), {truth['failure_events']:,} failures, "
+        f"{transcriptions['started']:,} transcriptions started, "
+        f"{'n/a' if rate is None else f'{rate:.1%}'} failed"
+    )
 
 
 def run(args: SimpleNamespace) -> int:
@@ -76,8 +113,10 @@ def run(args: SimpleNamespace) -> int:
             end_date = date.fromisoformat(end_date)
         except ValueError:
             raise UserError(f"--end-date must be YYYY-MM-DD (got {end_date!r})") from None
-    out_dir = Path(args.out).expanduser()
-    manifest = generate_sample(
+    app = getattr(args, "app", "vibe")  # a hand-built Namespace may not say
+    out_dir = Path(args.out or SAMPLE_APPS[app]).expanduser()
+    generate = generate_osaurus_sample if app == "osaurus" else generate_sample
+    manifest = generate(
         out_dir,
         days=args.days,
         end_date=end_date,
@@ -94,12 +133,5 @@ def run(args: SimpleNamespace) -> int:
     )
     for f in manifest.files:
         print(f"  {f.name:<40} {f.kind:<12} {f.rows:>6} rows  {f.header_lines} header line(s)")
-    transcriptions = truth["transcriptions"]
-    rate = transcriptions["failure_rate"]
-    print(
-        f"ground truth: {truth['unique_events']:,} unique events "
-        f"({truth['events_generated']:,} sent), {truth['failure_events']:,} failures, "
-        f"{transcriptions['started']:,} transcriptions started, "
-        f"{'n/a' if rate is None else f'{rate:.1%}'} failed"
-    )
+    print(f"ground truth: {truth_line(truth)}")
     return 0

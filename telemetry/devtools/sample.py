@@ -36,6 +36,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Protocol, cast
 
 from telemetry.aptabase.export_format import (
     CORE_COLUMNS,
@@ -57,7 +58,6 @@ MAX_DAYS = 366
 MAX_USERS_PER_DAY = 100_000
 
 APP_KEY = "A-SH-0194598703"
-TRIMMED_FILE = "vibe-last-48h-trimmed.csv"
 MANIFEST_FILE = "manifest.json"
 GENERATOR = "telemetry sample"
 MANIFEST_FORMAT = 1
@@ -97,6 +97,7 @@ class SampleManifest:
     page_size: int
     files: list[SampleFile]
     ground_truth: dict
+    app_key: str = APP_KEY
 
     def to_dict(self) -> dict:
         return {
@@ -108,7 +109,7 @@ class SampleManifest:
                 "end_date": self.end_date.isoformat(),
                 "users_per_day": self.users_per_day,
                 "page_size": self.page_size,
-                "app_key": APP_KEY,
+                "app_key": self.app_key,
             },
             "window": {
                 "start_date": self.start_date.isoformat(),
@@ -354,6 +355,18 @@ class Event:
     def key(self) -> tuple[str, ...]:
         """The 8 core columns (empty string = null), as the pipeline de-duplicates."""
         return tuple(self.row[EXPORT_COLUMNS.index(c)] for c in CORE_COLUMNS)
+
+
+class ExportEvent(Protocol):
+    """What the export writer needs of an event: its time, its order of creation and its
+    exported row (the 16 columns as text)."""
+
+    ts: datetime
+    seq: int
+    row: tuple[str, ...]
+
+    @property
+    def key(self) -> tuple[str, ...]: ...
 
 
 def _token(rng: random.Random) -> str:
@@ -1084,7 +1097,7 @@ def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def _cleanup_previous(out_dir: Path) -> None:
+def _cleanup_previous(out_dir: Path, app: str) -> None:
     """Remove the files a previous `telemetry sample` run listed in its manifest (and only
     those), so a re-run with other days leaves no stale exports behind."""
     manifest = out_dir / MANIFEST_FILE
@@ -1101,21 +1114,12 @@ def _cleanup_previous(out_dir: Path) -> None:
         if not isinstance(name, str) or "/" in name or "\\" in name:
             continue
         target = out_dir / name
-        if name.startswith("vibe-") and target.is_file():
+        if name.startswith(f"{app}-") and target.is_file():
             target.unlink()
 
 
-def generate_sample(
-    out_dir: Path,
-    *,
-    days: int = DEFAULT_DAYS,
-    end_date: date = DEFAULT_END_DATE,
-    seed: int = DEFAULT_SEED,
-    users_per_day: int = DEFAULT_USERS_PER_DAY,
-    page_size: int = DEFAULT_PAGE_SIZE,
-) -> SampleManifest:
-    """Write the sample files into `out_dir` and return what was written (see module doc).
-    Deterministic: the same arguments give the same bytes."""
+def check_sample_options(days: int, end_date: date, seed: int, users_per_day: int, page_size: int) -> date:
+    """The sample's first day, or a UserError naming the option that is out of range."""
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
         raise UserError(f"--days must be a whole number from 1 to {MAX_DAYS} (got {days!r})")
     if (
@@ -1137,6 +1141,11 @@ def generate_sample(
         end_date + timedelta(days=2)
     except OverflowError:
         raise UserError(f"--end-date {end_date} with --days {days} is out of range") from None
+    return start
+
+
+def prepare_out_dir(out_dir: Path) -> Path:
+    """`out_dir`, created when missing; a UserError when it cannot be."""
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise UserError(f"--out {out_dir} exists and is not a folder")
@@ -1145,13 +1154,24 @@ def generate_sample(
     except OSError as exc:
         raise UserError(f"cannot create folder {out_dir}: {exc.strerror or exc}") from None
 
-    rng = random.Random(seed)
-    world = _World(rng, start, days, users_per_day)
-    world.run()
-    _finalize(world)
-    events = sorted(world.events, key=lambda e: (e.ts, e.seq), reverse=True)  # newest first
+    return out_dir
 
-    _cleanup_previous(out_dir)
+
+def write_exports(
+    out_dir: Path,
+    app: str,
+    events: list[ExportEvent],
+    *,
+    start: date,
+    days: int,
+    seed: int,
+    page_size: int,
+    window_end: datetime,
+) -> tuple[list[SampleFile], dict[tuple[str, ...], ExportEvent]]:
+    """Write `events` (finalized, newest first) as `app`'s exports with every quirk: one
+    CSVWithNames file per UTC day, a pandas-trimmed copy of the last 48 hours, a download cut
+    mid-line and one day as Parquet. The files written, and the unique events by key."""
+    _cleanup_previous(out_dir, app)
     files: list[SampleFile] = []
     all_days = [start + timedelta(days=d) for d in range(days)]
     rendered: dict[date, tuple[bytes, list[tuple[int, int]], int, list[tuple[str, ...]]]] = {}
@@ -1163,7 +1183,7 @@ def generate_sample(
         rows = [e.row for e in events if lo <= e.ts <= hi]
         data, offsets, headers = _render_daily(rows, page_size)
         rendered[day] = (data, offsets, headers, rows)
-        name = f"vibe-release-{day.isoformat()}.csv"
+        name = f"{app}-release-{day.isoformat()}.csv"
         _write(out_dir / name, data)
         quirks = [
             "every_field_quoted",
@@ -1191,10 +1211,10 @@ def generate_sample(
         )
 
     # 2. pandas-rewritten last 48 hours: 8 columns, minimal quoting, shuffled
-    unique: dict[tuple[str, ...], Event] = {}
+    unique: dict[tuple[str, ...], ExportEvent] = {}
     for ev in sorted(events, key=lambda e: (e.ts, e.seq)):
         unique.setdefault(ev.key, ev)
-    latest = max((e.ts for e in events), default=world.window_end - timedelta(seconds=1))
+    latest = max((e.ts for e in events), default=window_end - timedelta(seconds=1))
     trimmed_from = latest - timedelta(hours=48)
     trimmed = [ev.key for ev in unique.values() if ev.ts >= trimmed_from]
     rng_files = random.Random(seed * 7919 + 17)
@@ -1204,10 +1224,11 @@ def generate_sample(
     writer.writerow(CORE_COLUMNS)
     writer.writerows(trimmed)
     data = buf.getvalue().encode("utf-8")
-    _write(out_dir / TRIMMED_FILE, data)
+    trimmed_name = f"{app}-last-48h-trimmed.csv"
+    _write(out_dir / trimmed_name, data)
     files.append(
         SampleFile(
-            name=TRIMMED_FILE,
+            name=trimmed_name,
             kind="trimmed_csv",
             covers=f"{trimmed_from:%Y-%m-%d %H:%M:%S} .. {latest:%Y-%m-%d %H:%M:%S}",
             rows=len(trimmed),
@@ -1252,7 +1273,7 @@ def generate_sample(
         partial = data[:cut]
         cut_rows = pick  # complete rows before the cut line
         partial_headers = partial[:offset].count(clickhouse_csv_line(list(EXPORT_COLUMNS)).encode("utf-8"))
-    partial_name = f"vibe-release-{partial_day.isoformat()}-partial.csv"
+    partial_name = f"{app}-release-{partial_day.isoformat()}-partial.csv"
     _write(out_dir / partial_name, partial)
     files.append(
         SampleFile(
@@ -1266,7 +1287,7 @@ def generate_sample(
             columns=len(EXPORT_COLUMNS),
             quirks=["truncated_mid_line", "no_trailing_newline", "duplicate_of_daily_export"],
             notes=(
-                f"first {len(partial)} of {len(data)} bytes of vibe-release-{partial_day}.csv; "
+                f"first {len(partial)} of {len(data)} bytes of {app}-release-{partial_day}.csv; "
                 "the last line is cut inside string_props"
             ),
         )
@@ -1277,7 +1298,7 @@ def generate_sample(
     if parquet_day == partial_day and days > 1:
         parquet_day = all_days[0]
     pq_rows = rendered[parquet_day][3]
-    pq_name = f"vibe-release-{parquet_day.isoformat()}.parquet"
+    pq_name = f"{app}-release-{parquet_day.isoformat()}.parquet"
     _write_parquet(out_dir / pq_name, pq_rows)
     pq_data = (out_dir / pq_name).read_bytes()
     files.append(
@@ -1301,6 +1322,39 @@ def generate_sample(
         )
     )
 
+    return files, unique
+
+
+def generate_sample(
+    out_dir: Path,
+    *,
+    days: int = DEFAULT_DAYS,
+    end_date: date = DEFAULT_END_DATE,
+    seed: int = DEFAULT_SEED,
+    users_per_day: int = DEFAULT_USERS_PER_DAY,
+    page_size: int = DEFAULT_PAGE_SIZE,
+) -> SampleManifest:
+    """Write the sample files into `out_dir` and return what was written (see module doc).
+    Deterministic: the same arguments give the same bytes."""
+    start = check_sample_options(days, end_date, seed, users_per_day, page_size)
+    out_dir = prepare_out_dir(out_dir)
+
+    rng = random.Random(seed)
+    world = _World(rng, start, days, users_per_day)
+    world.run()
+    _finalize(world)
+    events = sorted(world.events, key=lambda e: (e.ts, e.seq), reverse=True)  # newest first
+
+    files, unique = write_exports(
+        out_dir,
+        "vibe",
+        events,
+        start=start,
+        days=days,
+        seed=seed,
+        page_size=page_size,
+        window_end=world.window_end,
+    )
     manifest = SampleManifest(
         out_dir=out_dir,
         seed=seed,
@@ -1310,7 +1364,7 @@ def generate_sample(
         users_per_day=users_per_day,
         page_size=page_size,
         files=files,
-        ground_truth=_ground_truth(world, events, unique),
+        ground_truth=_ground_truth(world, events, cast(dict[tuple[str, ...], Event], unique)),
     )
     text = json.dumps(manifest.to_dict(), indent=2, ensure_ascii=False) + "\n"
     _write(out_dir / MANIFEST_FILE, text.encode("utf-8"))
