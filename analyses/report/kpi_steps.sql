@@ -36,3 +36,27 @@ create temp table kpi_issue_buckets as ({{ kpi_issue_buckets_query(report_relati
 create temp table kpi_code_paths as ({{ kpi_code_paths_query(report_relation) }});
 
 create temp table kpi_repeat_failures as ({{ kpi_repeat_failures_query(report_relation) }});
+
+create temp table kpi_activity_daily as ({{ kpi_activity_daily_query(report_relation) }});
+
+create temp table kpi_activity_periods as ({{ kpi_activity_periods_query(report_relation) }});
+
+create temp table kpi_engagement_daily as ({{ kpi_engagement_daily_query(report_relation) }});
+
+create temp table kpi_engagement_breakdowns as (
+    {{ kpi_engagement_breakdowns_query(report_relation) }}
+);
+
+create temp table kpi_feature_adoption as ({{ kpi_feature_adoption_query(report_relation) }});
+
+create temp table kpi_feature_adoption_versions as (
+    {{ kpi_feature_adoption_versions_query(report_relation) }}
+);
+
+create temp table kpi_scope_funnel_events as ({{ kpi_scope_funnel_events_query(report_relation) }});
+
+create temp table kpi_scope_funnel_progress as (
+    {{ kpi_scope_funnel_progress_query(report_relation) }}
+);
+
+create temp table kpi_funnel_steps as ({{ kpi_funnel_steps_query(report_relation) }});

@@ -6,6 +6,7 @@ reads as a tooltip; intervals are drawn as whiskers.
     daily_chart(rows, action)    raw, runtime and workflow failure rate per day
     pareto_chart(rows)           failure events per issue bucket + cumulative share
     release_chart(rows)          workflow failure rate per app version with intervals
+    funnel_chart(rows)           user-days reaching each funnel step in order, views behind
 """
 
 from __future__ import annotations
@@ -403,4 +404,63 @@ def release_chart(rows: list[dict[str, Any]], label: str) -> str:
     body.append(_text(left + 306, 20, "regression", "start", "legend"))
     body.append(f'<rect x="{left + 390}" y="10" width="12" height="12" fill="{BAR_SMALL}"/>')
     body.append(_text(left + 406, 20, "small sample · ff = failure-free users", "start", "legend"))
+    return _svg(WIDTH, height, label, body)
+
+
+# --------------------------------------------------------------------------- funnel
+
+VIEWED = "#d6eaf8"
+
+
+def funnel_chart(rows: list[dict[str, Any]], label: str) -> str:
+    """One bar per step, as wide as the share of the entered user-days that reached it in
+    order, with a pale bar behind it for the user-days that viewed it in any order."""
+    rows = rows[:20]
+    entered = _num(rows[0].get("users_reached")) if rows else None
+    if not rows or not entered:
+        return empty_chart(label, "No user entered this funnel in scope")
+    left, right, top, row_h = 150, 150, 34, 30
+    plot_w = WIDTH - left - right
+    height = top + row_h * len(rows) + 12
+    widest = max([entered, *(_num(r.get("viewed_users")) or 0.0 for r in rows)])
+
+    def x(value: float) -> float:
+        return left + plot_w * value / widest
+
+    body = [
+        f'<rect x="{left}" y="10" width="12" height="12" fill="{BAR}"/>',
+        _text(left + 16, 20, "reached in order", "start", "legend"),
+        f'<rect x="{left + 150}" y="10" width="12" height="12" fill="{VIEWED}"/>',
+        _text(left + 166, 20, "viewed in any order", "start", "legend"),
+    ]
+    for i, r in enumerate(rows):
+        y = top + row_h * i
+        reached = _num(r.get("users_reached")) or 0.0
+        viewed = _num(r.get("viewed_users")) or 0.0
+        tip = (
+            f"{r['step_order']}. {r['step_name']}: {count(reached)} reached in order "
+            f"({pct(r.get('conversion_from_start'))} of the entered, {pct(r.get('conversion_from_previous'))} "
+            f"of the step before), {count(viewed)} viewed"
+        )
+        body.append(
+            f'<rect x="{left}" y="{y:.1f}" width="{max(x(viewed) - left, 1.0):.1f}" height="{row_h - 8}" '
+            f'fill="{VIEWED}"/>'
+        )
+        body.append(
+            f'<rect class="mark bar" data-mark="funnel" x="{left}" y="{y:.1f}" '
+            f'width="{max(x(reached) - left, 1.0):.1f}" height="{row_h - 8}" fill="{BAR}">'
+            f"<title>{escape(tip)}</title></rect>"
+        )
+        body.append(
+            _text(left - 8, y + row_h / 2, _short(f"{r['step_order']}. {r['step_name']}", 22), "end", "label")
+        )
+        body.append(
+            _text(
+                max(x(reached), x(viewed)) + 6,
+                y + row_h / 2,
+                f"{count(reached)} · {pct(r.get('conversion_from_start'), 0)}",
+                "start",
+                "label",
+            )
+        )
     return _svg(WIDTH, height, label, body)

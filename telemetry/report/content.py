@@ -4,7 +4,7 @@ comes from an analysis (and so from the marts), none is computed here.
 
 Sections, in order: Scope, Key findings, Headline rates, Users, Events and versions,
 Breakdowns, Action lifecycle, Daily trend, Top issue buckets, Repeated failures, Release
-health, Prioritized fix suggestions (last).
+health, Product (telemetry/report/product.py), Prioritized fix suggestions (last).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from telemetry.report.document import (
     seconds,
     timestamp,
 )
+from telemetry.report.product import product_section
 
 DIMENSIONS: tuple[tuple[str, str], ...] = (
     ("os_family", "OS family"),
@@ -87,6 +88,7 @@ def build_document(data: ReportData, fmt: str = "md") -> Document:
         buckets_section(data),
         repeats_section(data),
         release_section(data),
+        product_section(data),
         fixes_section(data),
     ]
     return Document(title=title, subtitle=subtitle, sections=sections)

@@ -39,6 +39,12 @@ ANALYSES: tuple[str, ...] = (
     "report_action_lifecycle",
     "report_fix_suggestions",
     "report_code_paths",
+    "report_product_activity",
+    "report_product_periods",
+    "report_product_engagement",
+    "report_product_breakdowns",
+    "report_product_features",
+    "report_product_funnels",
 )
 #: kpi_scope_params's columns and types, as the model of that name makes them from dbt vars.
 PARAMS_COLUMNS = (

@@ -57,7 +57,7 @@ class Note:
 
 @dataclass
 class Chart:
-    """Drawn in HTML only. `kind`: os | daily | pareto | release; `rows` are its data."""
+    """Drawn in HTML only. `kind`: os | daily | pareto | release | funnel; `rows` are its data."""
 
     kind: str
     title: str

@@ -153,6 +153,8 @@ def _chart(block: Chart) -> str:
         svg = charts.pareto_chart(block.rows, block.title)
     elif block.kind == "release":
         svg = charts.release_chart(block.rows, block.title)
+    elif block.kind == "funnel":
+        svg = charts.funnel_chart(block.rows, block.title)
     else:
         raise ValueError(f"unknown chart {block.kind!r}")
     return (

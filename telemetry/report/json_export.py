@@ -22,6 +22,7 @@ def render_json(data: ReportData) -> str:
             "app_versions": list(data.scope.app_versions) if data.scope.app_versions else None,
             "top_app_versions": data.scope.top_app_versions,
             "min_sample": data.scope.effective_min_sample,
+            "min_group_users": data.scope.effective_min_group_users,
         },
         "published_at": data.published_at,
         "sections": data.rows,

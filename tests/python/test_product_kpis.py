@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO_ROOT, query, run_cli, run_dbt
+from test_report import cli_env, run_telemetry, unwrap
 
 from telemetry.aptabase.export_format import CORE_COLUMNS, EXPORT_COLUMNS
 from telemetry.devtools.sample_osaurus import generate_osaurus_sample
@@ -87,11 +88,26 @@ def events() -> list[Ev]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The acceptance run: `telemetry land <osaurus export>` then `dbt build`."""
     tmp = tmp_path_factory.mktemp("osaurus")
     db = tmp / "warehouse.duckdb"
     run_cli("land", str(OSAURUS), "--db", str(db), check=True)
     run_dbt("build", db=db, tmp=tmp)
     return db
+
+
+@pytest.fixture(scope="module")
+def report(built: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """`telemetry build` (publish) and `telemetry report --min-group-users 40`: Markdown and HTML."""
+    tmp = tmp_path_factory.mktemp("osaurus-report")
+    env = cli_env(tmp)
+    published = run_telemetry(env, "build", "--db", str(built))
+    assert published.returncode == 0, published.stderr
+    md, html = tmp / "report.md", tmp / "report.html"
+    args = ["--db", str(built), "--min-group-users", "40", "--out", str(md), "--out", str(html)]
+    result = run_telemetry(env, "report", *args)
+    assert result.returncode == 0, result.stderr
+    return unwrap(md.read_text(encoding="utf-8")), html.read_text(encoding="utf-8")
 
 
 def test_bundled_osaurus_sample_is_what_the_generator_writes(tmp_path: Path) -> None:
@@ -242,3 +258,32 @@ def test_no_breakdown_group_under_k_is_published(built: Path, events: list[Ev], 
     assert {value: (suppressed, users) for value, suppressed, users in rows} == expected
     assert any(suppressed for suppressed, _ in expected.values())
     assert not all(suppressed for suppressed, _ in expected.values())
+
+
+def test_report_shows_the_product_section(report: tuple[str, str], events: list[Ev]) -> None:
+    md, html = report
+    section = md[md.index("## Product") : md.index("## Prioritized fix suggestions")]
+    assert "App `osaurus`; identity horizon: user-day." in section
+    assert (
+        "Retention and lifecycle (new, returning, resurrecting, dormant users) need ids that outlive a day"
+        in section
+    )
+    for heading in ("### Activity", "### Engagement", "### Feature adoption", "### Funnel: onboarding"):
+        assert heading in section
+    # the funnel table's Reached column is the independent state machine's count
+    steps = [s for s in seed_rows("funnel_steps") if s["funnel"] == "onboarding"]
+    by_user_day: dict[tuple[str, str], list[Ev]] = defaultdict(list)
+    for e in events:
+        by_user_day[(e.user_id, e.day)].append(e)
+    reached = defaultdict(int)
+    for day_events in by_user_day.values():
+        for order in follow_funnel(steps, day_events):
+            reached[order] += 1
+    funnel = section[section.index("### Funnel: onboarding") :]
+    for s in steps:
+        row = re.search(rf"^\|\s+{s['step_order']} \| {s['step_name']}\s+\|\s+([\d,]+) \|", funnel, re.M)
+        assert row and int(row.group(1).replace(",", "")) == reached[int(s["step_order"])], s["step_name"]
+    # k = 40: small provider types show no number; the HTML draws one funnel bar per step
+    assert "fewer than 40 users" in section
+    assert "A value sent by fewer than 40 users (user-days) is never shown as a number" in section
+    assert html.count('data-mark="funnel"') == len(steps)

@@ -239,14 +239,16 @@ def test_progress_and_failure_lines():
 
 
 def test_scope_command_line_reproduces_the_options():
-    scope = ReportScope(window_hours=48, app_versions=("3.1.0", "3.0.10"), min_sample=10)
+    scope = ReportScope(window_hours=48, app_versions=("3.1.0", "3.0.10"), min_sample=10, min_group_users=3)
     assert scope.command_line("html") == (
-        "telemetry report --window-hours 48 --app-versions 3.1.0,3.0.10 --min-sample 10 --format html"
+        "telemetry report --window-hours 48 --app-versions 3.1.0,3.0.10 --min-sample 10 --min-group-users 3"
+        " --format html"
     )
     assert scope.dbt_vars()["app_versions"] == ["3.1.0", "3.0.10"]
     # the kpi_scope_params row the report's KPI queries read, as the model makes it from vars
-    assert scope.params() == [48, None, "3.1.0, 3.0.10", None, 10]
-    assert ReportScope().params() == [None, None, None, None, 30]
+    assert scope.params() == [48, None, "3.1.0, 3.0.10", None, 10, 3]
+    assert scope.dbt_vars()["min_group_users"] == 3
+    assert ReportScope().params() == [None, None, None, None, 30, 5]
 
 
 def test_reproduce_pins_the_window_end_the_data_gave():
