@@ -8,6 +8,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = REPO_ROOT / "data" / "sample"
+#: The bundled Osaurus sample (`telemetry sample --app osaurus --page-size 250`).
+OSAURUS_SAMPLE_DIR = REPO_ROOT / "data" / "sample-osaurus"
 
 
 def default_db_path() -> Path:

@@ -32,5 +32,6 @@ def command(db: Path | None, out: Path, html: Path) -> int:
     server on data/sample (a 429 and a cut download injected, so the extractor's retries
     show) -> export every day with the real extractor and land the files -> dbt build
     (staging, intermediate, marts and every test) -> the reliability report (Markdown to
-    stdout, HTML to --html)."""
+    stdout, HTML to --html); then the bundled Osaurus sample in a warehouse of its own
+    (DB-osaurus.duckdb), its report beside the HTML one and its product section printed."""
     return run_demo(resolve_db(db), out, html)

@@ -296,8 +296,8 @@ def _funnel_blocks(data: ReportData) -> list[Block]:
         blocks.append(
             Note(
                 "A user-day reaches a step when it fired every earlier step first on the same UTC "
-                "day (ids rotate daily: an onboarding finished the next day starts no funnel); "
-                "steps in one second count in order. Viewed and skipped count user-days with the "
+                "day (ids rotate daily: steps taken on a later day are not followed); steps in one "
+                "second count in order. Viewed and skipped count user-days with the "
                 "step's event or skip event in any order; median time is from the step before."
             )
         )
