@@ -53,6 +53,7 @@ final as (
         {{ dbt.date_trunc('second', 'events_in_scope.event_ts') }} as event_second,
         events_in_scope.app_version,
         events_in_scope.os_family,
+        events_in_scope.os_name,
         events_in_scope.props
     from {{ relation('kpi_scope_events') }} as events_in_scope
     inner join step_markers

@@ -13,30 +13,51 @@ with step_events as (
     select
         funnel,
         step_order,
+        event_id,
         user_id,
         event_date,
         event_ts,
         event_second,
         app_version,
-        os_family
+        os_family,
+        os_name,
+        props
     from {{ relation('kpi_scope_funnel_events') }}
     where marks = 'step'
 
 ),
 
-reached_1 as (
+first_entries as (
 
-    -- entry: the day's first step-1 event (its version and OS: the user-day's segment)
     select
         funnel,
         user_id,
         event_date,
-        min(event_ts) as reached_at,
-        min(app_version) as app_version,
-        min(os_family) as os_family
+        min(event_ts) as reached_at
     from step_events
     where step_order = 1
     group by funnel, user_id, event_date
+
+),
+
+reached_1 as (
+
+    -- entry: the day's first step-1 event (the lowest id of two in one instant), whose
+    -- version, OS and props are the user-day's segment in this funnel
+    select
+        first_entries.funnel,
+        first_entries.user_id,
+        first_entries.event_date,
+        first_entries.reached_at,
+        min(step_events.event_id) as entry_event_id
+    from first_entries
+    inner join step_events
+        on first_entries.funnel = step_events.funnel
+        and first_entries.user_id = step_events.user_id
+        and first_entries.event_date = step_events.event_date
+        and step_events.step_order = 1
+        and step_events.event_ts = first_entries.reached_at
+    group by first_entries.funnel, first_entries.user_id, first_entries.event_date, first_entries.reached_at
 
 ),
 {%- for step in range(2, max_steps + 1) %}
@@ -94,11 +115,18 @@ select
     reached.event_date,
     reached.reached_at,
     reached.seconds_from_previous,
-    reached_1.app_version as entry_app_version,
-    reached_1.os_family as entry_os_family
+    entries.event_id as entry_event_id,
+    entries.app_version as entry_app_version,
+    entries.os_family as entry_os_family,
+    entries.os_name as entry_os_name,
+    entries.props as entry_props
 from reached
 inner join reached_1
     on reached.funnel = reached_1.funnel
     and reached.user_id = reached_1.user_id
     and reached.event_date = reached_1.event_date
+inner join step_events as entries
+    on reached_1.funnel = entries.funnel
+    and reached_1.entry_event_id = entries.event_id
+    and entries.step_order = 1
 {%- endmacro %}

@@ -1,0 +1,90 @@
+{#- Feature adoption per segment value (seed `segment_dimensions`): the segment's user-days
+    with the feature (the feature's event holding the value) over the segment's active
+    user-days (kpi_segments), with a 95% Wilson interval. A segment value of fewer than
+    min_group_users user-days is suppressed. -#}
+{% macro kpi_segment_adoption_query(relation) -%}
+with segments as (
+
+    select
+        app,
+        identity_horizon,
+        window_start,
+        window_end,
+        version_filter,
+        min_group_users,
+        dimension,
+        segment_value,
+        suppressed,
+        active_users
+    from {{ relation('kpi_segments') }}
+
+),
+
+features as (
+
+    select distinct feature
+    from {{ relation('dim_features') }}
+
+),
+
+feature_user_days as (
+
+    select distinct
+        dimensions.dimension,
+        {{ segment_value(
+            'dimensions', 'events_in_scope.app_version', 'events_in_scope.os_family',
+            'events_in_scope.os_name', 'events_in_scope.props'
+        ) }} as segment_value,
+        feature_rules.feature,
+        events_in_scope.user_id,
+        events_in_scope.event_date
+    from {{ relation('kpi_scope_events') }} as events_in_scope
+    inner join {{ relation('dim_features') }} as feature_rules
+        on events_in_scope.event_name = feature_rules.event_name
+    cross join {{ relation('dim_segment_dimensions') }} as dimensions
+    where events_in_scope.user_id is not null
+        and {{ passes_prop_filter('events_in_scope.props', 'feature_rules.prop_key', 'feature_rules.prop_value') }}
+
+),
+
+adoption as (
+
+    select
+        dimension,
+        segment_value,
+        feature,
+        count(*) as adopting_users
+    from feature_user_days
+    group by dimension, segment_value, feature
+
+),
+
+final as (
+
+    select
+        segments.app,
+        segments.identity_horizon,
+        segments.window_start,
+        segments.window_end,
+        segments.version_filter,
+        segments.min_group_users,
+        segments.dimension,
+        segments.segment_value,
+        features.feature,
+        segments.suppressed,
+        case when not segments.suppressed then coalesce(adoption.adopting_users, 0) end as adopting_users,
+        segments.active_users,
+        {{ kpi_rate('coalesce(adoption.adopting_users, 0)', 'segments.active_users') }} as adoption_rate,
+        {{ wilson_low('coalesce(adoption.adopting_users, 0)', 'segments.active_users') }} as adoption_rate_low,
+        {{ wilson_high('coalesce(adoption.adopting_users, 0)', 'segments.active_users') }} as adoption_rate_high
+    from segments
+    cross join features
+    left join adoption
+        on segments.dimension = adoption.dimension
+        and segments.segment_value = adoption.segment_value
+        and features.feature = adoption.feature
+
+)
+
+select * from final
+{%- endmacro %}
