@@ -60,3 +60,9 @@ create temp table kpi_scope_funnel_progress as (
 );
 
 create temp table kpi_funnel_steps as ({{ kpi_funnel_steps_query(report_relation) }});
+
+create temp table kpi_segments as ({{ kpi_segments_query(report_relation) }});
+
+create temp table kpi_segment_adoption as ({{ kpi_segment_adoption_query(report_relation) }});
+
+create temp table kpi_segment_funnel_steps as ({{ kpi_segment_funnel_steps_query(report_relation) }});

@@ -36,7 +36,7 @@ from telemetry.report.document import (
     seconds,
     timestamp,
 )
-from telemetry.report.product import product_section
+from telemetry.report.product import product_findings, product_section
 
 DIMENSIONS: tuple[tuple[str, str], ...] = (
     ("os_family", "OS family"),
@@ -308,6 +308,7 @@ def findings_section(data: ReportData) -> Section:
             f"produced {pct(repeat.get('repeat_failure_share'))} of failure events; the top 10 "
             f"failing users produced {pct(repeat.get('top_10_failure_share'))}."
         )
+    items += product_findings(data)
     return Section("Key findings", "findings", [Bullets(items)])
 
 

@@ -45,6 +45,7 @@ ANALYSES: tuple[str, ...] = (
     "report_product_breakdowns",
     "report_product_features",
     "report_product_funnels",
+    "report_product_segments",
 )
 #: kpi_scope_params's columns and types, as the model of that name makes them from dbt vars.
 PARAMS_COLUMNS = (

@@ -59,6 +59,7 @@ def product_section(data: ReportData) -> Section:
         blocks += part
     if not any(defined):
         blocks.append(Paragraph(_nothing_defined(app)))
+    blocks += _segment_blocks(data)
     return Section("Product: activity, engagement, adoption, funnels", "product", blocks)
 
 
@@ -84,6 +85,48 @@ def _nothing_defined(app: object) -> Rich:
         Code("seeds/funnel_steps.csv"),
         ".",
     ]
+
+
+def product_findings(data: ReportData) -> list[Rich]:
+    """Key findings of the product section: the primary engagement event and each funnel's
+    end-to-end conversion with its biggest drop."""
+    items: list[Rich] = []
+    primary = next((r for r in data.table("report_product_engagement") if r.get("is_primary")), None)
+    if primary and primary.get("events"):
+        per_user = primary.get("events_per_user_day")
+        items.append(
+            [
+                Code(str(primary["event_name"])),
+                f" (primary metric): {count(primary.get('events'))} events, "
+                f"{DASH if per_user is None else f'{float(per_user):.1f}'} per user-day that sent it, "
+                f"sent on {pct(primary.get('active_user_share'))} of active user-days.",
+            ]
+        )
+    rows = data.table("report_product_funnels")
+    for funnel in dict.fromkeys(r["funnel"] for r in rows):
+        steps = [r for r in rows if r["funnel"] == funnel]
+        entered, last = steps[0].get("users_reached"), steps[-1]
+        if not entered or len(steps) < 2:
+            continue
+        drop = max(steps[1:], key=lambda r: r.get("dropped_users") or 0)
+        before = steps[int(drop["step_order"]) - 2]
+        text = (
+            f"Funnel {funnel}: {pct(last.get('conversion_from_start'))} of {count(entered)} entered user-days "
+            f"reached {last['step_name']} the same day"
+        )
+        if drop.get("dropped_users"):
+            text += (
+                f"; the biggest drop is {before['step_name']} → {drop['step_name']} "
+                f"({count(drop.get('dropped_users'))} user-days"
+                + (
+                    f", {count(drop.get('skipped_users'))} skipped the step"
+                    if drop.get("skipped_users")
+                    else ""
+                )
+                + ")"
+            )
+        items.append(text + ".")
+    return items
 
 
 # --------------------------------------------------------------------------- activity
@@ -302,3 +345,70 @@ def _funnel_blocks(data: ReportData) -> list[Block]:
             )
         )
     return blocks
+
+
+# --------------------------------------------------------------------------- segments
+
+
+def _segment_blocks(data: ReportData) -> list[Block]:
+    rows = data.table("report_product_segments")
+    if not rows:
+        return []
+    k = rows[0].get("min_group_users")
+    funnel = next((r["funnel"] for r in rows if r.get("funnel")), None)
+    last_step = next((r["funnel_last_step"] for r in rows if r.get("funnel_last_step")), None)
+    blocks: list[Block] = [Subheading("Segments")]
+    # in the analysis's order: prop dimensions (a RAM tier) first
+    dimensions = list(dict.fromkeys(r["dimension"] for r in rows))
+    # an app without start events (Osaurus sends none) has no workflow rate to split
+    with_rates = any(r.get("primary_starts") for r in rows)
+    for dimension in dimensions:
+        headers = [dimension, "User-days", "New installs", "Primary per user-day", "Share sending it"]
+        if funnel:
+            headers.append(f"{funnel}: entered → {last_step}")
+        if with_rates:
+            headers.append("Workflow failure rate (95% interval)")
+        table_rows = [
+            _segment_row(r, k, funnel is not None, with_rates) for r in rows if r["dimension"] == dimension
+        ]
+        blocks.append(Table(headers, table_rows, ["l"] + ["r"] * (len(headers) - 1)))
+    blocks.append(
+        Note(
+            f"A segment of fewer than {k} user-days shows no numbers (k-anonymity, --min-group-users). "
+            "An event counts in the segment its own value says; a funnel user-day in the one its "
+            "entry event said."
+        )
+    )
+    return blocks
+
+
+def _segment_row(r: Row, k: object, with_funnel: bool, with_rates: bool) -> list[Rich]:
+    if r.get("suppressed"):
+        cells: list[Rich] = [Code(r["segment_value"]), f"fewer than {k}", DASH, DASH, DASH]
+        return cells + [DASH] * (int(with_funnel) + int(with_rates))
+    per_user = r.get("primary_events_per_active_user")
+    cells = [
+        Code(r["segment_value"]),
+        count(r.get("active_users")),
+        count(r.get("new_installs")),
+        DASH if per_user is None else f"{float(per_user):.1f}",
+        pct(r.get("primary_active_user_share")),
+    ]
+    if with_funnel:
+        entered = r.get("funnel_entered_users")
+        if r.get("funnel_suppressed"):
+            cells.append(f"fewer than {k} entered")
+        else:
+            cells.append(
+                DASH if entered is None else f"{pct(r.get('funnel_conversion'))} of {count(entered)}"
+            )
+    if with_rates:
+        rate = interval(
+            r.get("workflow_failure_rate"),
+            r.get("workflow_failure_rate_low"),
+            r.get("workflow_failure_rate_high"),
+        )
+        cells.append(
+            f"{rate} of {count(r.get('primary_starts'))} starts" if r.get("primary_starts") else DASH
+        )
+    return cells

@@ -287,3 +287,26 @@ def test_report_shows_the_product_section(report: tuple[str, str], events: list[
     assert "fewer than 40 users" in section
     assert "A value sent by fewer than 40 users (user-days) is never shown as a number" in section
     assert html.count('data-mark="funnel"') == len(steps)
+
+
+def test_report_splits_by_ram_tier_and_names_the_funnel_drop(
+    report: tuple[str, str], events: list[Ev]
+) -> None:
+    md, _ = report
+    tiers: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for e in events:
+        tiers[e.props["total_memory_gb"]].add((e.user_id, e.day))
+    section = md[md.index("### Segments") :]
+    for tier, user_days in tiers.items():
+        row = re.search(rf"^\| `{re.escape(tier)}`\s+\|\s+([^|]+?)\s+\|", section, re.M)
+        assert row, tier
+        shown = row.group(1)
+        assert shown == ("fewer than 40" if len(user_days) < 40 else f"{len(user_days):,}"), tier
+    assert any(len(days) < 40 for days in tiers.values()) and any(len(days) >= 40 for days in tiers.values())
+    # the RAM tier (a prop) comes before the columns every app has
+    assert section.index("| ram_tier ") < section.index("| app_version ") < section.index("| os_family ")
+    findings = md[md.index("## Key findings") : md.index("## Headline rates")]
+    assert re.search(
+        r"Funnel onboarding: [\d.]+% of \d+ entered user-days reached chat_used the same day", findings
+    )
+    assert "`message_sent` (primary metric)" in findings
