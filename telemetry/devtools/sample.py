@@ -1366,9 +1366,14 @@ def generate_sample(
         files=files,
         ground_truth=_ground_truth(world, events, cast(dict[tuple[str, ...], Event], unique)),
     )
-    text = json.dumps(manifest.to_dict(), indent=2, ensure_ascii=False) + "\n"
-    _write(out_dir / MANIFEST_FILE, text.encode("utf-8"))
+    write_manifest(manifest)
     return manifest
+
+
+def write_manifest(manifest: SampleManifest) -> None:
+    """The manifest beside the files it lists."""
+    text = json.dumps(manifest.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    _write(manifest.out_dir / MANIFEST_FILE, text.encode("utf-8"))
 
 
 def _ground_truth(world: _World, events: list[Event], unique: dict[tuple[str, ...], Event]) -> dict:

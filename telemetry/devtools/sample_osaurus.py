@@ -22,7 +22,6 @@ funnel never follows a user across days). The data is invented.
 from __future__ import annotations
 
 import hashlib
-import json
 import random
 from collections import Counter
 from dataclasses import dataclass
@@ -31,15 +30,14 @@ from pathlib import Path
 
 from telemetry.aptabase.export_format import CORE_COLUMNS, EXPORT_COLUMNS
 from telemetry.devtools.sample import (
-    MANIFEST_FILE,
     TS_FORMAT,
     SampleManifest,
-    _write,
     check_sample_options,
     encode_numeric_props,
     encode_string_props,
     prepare_out_dir,
     write_exports,
+    write_manifest,
 )
 
 APP = "osaurus"
@@ -406,8 +404,7 @@ def generate_osaurus_sample(
         ground_truth=_ground_truth([e for e in unique.values() if isinstance(e, OsaurusEvent)]),
         app_key=APP_KEY,
     )
-    text = json.dumps(manifest.to_dict(), indent=2, ensure_ascii=False) + "\n"
-    _write(out_dir / MANIFEST_FILE, text.encode("utf-8"))
+    write_manifest(manifest)
     return manifest
 
 

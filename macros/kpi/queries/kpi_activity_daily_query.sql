@@ -4,18 +4,11 @@
     event; both null when the app's seed rows name none). Days with at least one event in
     scope. -#}
 {% macro kpi_activity_daily_query(relation) -%}
-with app as (
+with scope as (
 
     select
         app,
-        identity_horizon
-    from {{ relation('dim_app') }}
-
-),
-
-scope as (
-
-    select
+        identity_horizon,
         window_start,
         window_end,
         version_filter
@@ -76,8 +69,8 @@ daily_totals as (
 
 select
     -- what the counts rest on
-    app.app,
-    app.identity_horizon,
+    scope.app,
+    scope.identity_horizon,
     scope.window_start,
     scope.window_end,
     scope.version_filter,
@@ -95,6 +88,5 @@ select
     case when marker_kinds.has_launch_event = 1 then daily_totals.launches end as launches
 from daily_totals
 cross join scope
-cross join app
 cross join marker_kinds
 {%- endmacro %}

@@ -4,18 +4,11 @@
     and the share of the event's events. A value held by fewer than min_group_users users
     is suppressed: its counts are null, never a small exact number. -#}
 {% macro kpi_engagement_breakdowns_query(relation) -%}
-with app as (
+with scope as (
 
     select
         app,
-        identity_horizon
-    from {{ relation('dim_app') }}
-
-),
-
-scope as (
-
-    select
+        identity_horizon,
         window_start,
         window_end,
         version_filter,
@@ -91,8 +84,8 @@ final as (
 
     select
         -- what the counts rest on
-        app.app,
-        app.identity_horizon,
+        scope.app,
+        scope.identity_horizon,
         scope.window_start,
         scope.window_end,
         scope.version_filter,
@@ -120,7 +113,6 @@ final as (
         on value_totals.event_name = event_totals.event_name
         and value_totals.prop_key = event_totals.prop_key
     cross join scope
-    cross join app
 
 )
 

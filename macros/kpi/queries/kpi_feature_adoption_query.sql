@@ -4,18 +4,11 @@
     it was first and last used in scope. Under a `user_day` horizon a user is a user-day:
     ids rotate daily, so "users who ever used it" cannot be counted. -#}
 {% macro kpi_feature_adoption_query(relation) -%}
-with app as (
+with scope as (
 
     select
         app,
-        identity_horizon
-    from {{ relation('dim_app') }}
-
-),
-
-scope as (
-
-    select
+        identity_horizon,
         window_start,
         window_end,
         version_filter
@@ -74,8 +67,8 @@ final as (
 
     select
         -- what the counts rest on
-        app.app,
-        app.identity_horizon,
+        scope.app,
+        scope.identity_horizon,
         scope.window_start,
         scope.window_end,
         scope.version_filter,
@@ -97,7 +90,6 @@ final as (
         on features.feature = adoption.feature
     cross join active_user_days
     cross join scope
-    cross join app
 
 )
 

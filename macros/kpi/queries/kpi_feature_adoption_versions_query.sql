@@ -3,18 +3,11 @@
     active user-days, with a 95% Wilson interval. A version with fewer than min_group_users
     active user-days is suppressed (its counts and rates null). -#}
 {% macro kpi_feature_adoption_versions_query(relation) -%}
-with app as (
+with scope as (
 
     select
         app,
-        identity_horizon
-    from {{ relation('dim_app') }}
-
-),
-
-scope as (
-
-    select
+        identity_horizon,
         window_start,
         window_end,
         version_filter,
@@ -93,8 +86,8 @@ final as (
 
     select
         -- what the counts rest on
-        app.app,
-        app.identity_horizon,
+        scope.app,
+        scope.identity_horizon,
         scope.window_start,
         scope.window_end,
         scope.version_filter,
@@ -125,7 +118,6 @@ final as (
         end as adoption_rate_high
     from grid
     cross join scope
-    cross join app
 
 )
 

@@ -3,18 +3,11 @@
     step before, users dropped since the step before and the median time from it; beside
     them, the user-days that viewed the step at all (in any order) and that skipped it. -#}
 {% macro kpi_funnel_steps_query(relation) -%}
-with app as (
+with scope as (
 
     select
         app,
-        identity_horizon
-    from {{ relation('dim_app') }}
-
-),
-
-scope as (
-
-    select
+        identity_horizon,
         window_start,
         window_end,
         version_filter
@@ -108,8 +101,8 @@ final as (
 
     select
         -- what the counts rest on
-        app.app,
-        app.identity_horizon,
+        scope.app,
+        scope.identity_horizon,
         scope.window_start,
         scope.window_end,
         scope.version_filter,
@@ -133,7 +126,6 @@ final as (
         with_previous.skipped_users
     from with_previous
     cross join scope
-    cross join app
 
 )
 

@@ -1,5 +1,6 @@
-{#- The scope every KPI row states: one row with the window, the version filter applied and
-    the small-sample threshold. version_filter is text: 'all', 'list: 3.1.0, 3.0.10' (as
+{#- The scope every KPI row states: one row with the app and the identity horizon its user
+    counts rest on (dim_app), the window, the version filter applied and the small-sample
+    and k-anonymity thresholds. version_filter is text: 'all', 'list: 3.1.0, 3.0.10' (as
     given), 'top 2: 3.1.0, 3.0.10' (the versions kept, most events first), or both
     ('list: ...; top N: ...'). -#}
 {% macro kpi_scope_query(relation) -%}
@@ -45,9 +46,20 @@ top_versions_text as (
 
 ),
 
+app as (
+
+    select
+        app,
+        identity_horizon
+    from {{ relation('dim_app') }}
+
+),
+
 final as (
 
     select
+        app.app,
+        app.identity_horizon,
         report_window.window_hours,
         report_window.window_start,
         report_window.window_end,
@@ -67,6 +79,7 @@ final as (
     from params
     cross join report_window
     cross join top_versions_text
+    cross join app
 
 )
 

@@ -3,18 +3,11 @@
     the entry. A segment value of fewer than min_group_users entered user-days is
     suppressed (its counts null). -#}
 {% macro kpi_segment_funnel_steps_query(relation) -%}
-with app as (
+with scope as (
 
     select
         app,
-        identity_horizon
-    from {{ relation('dim_app') }}
-
-),
-
-scope as (
-
-    select
+        identity_horizon,
         window_start,
         window_end,
         version_filter,
@@ -67,8 +60,8 @@ final as (
 
     select
         -- what the counts rest on
-        app.app,
-        app.identity_horizon,
+        scope.app,
+        scope.identity_horizon,
         scope.window_start,
         scope.window_end,
         scope.version_filter,
@@ -100,7 +93,6 @@ final as (
         and steps.funnel = reached.funnel
         and steps.step_order = reached.step_order
     cross join scope
-    cross join app
 
 )
 

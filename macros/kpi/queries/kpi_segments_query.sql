@@ -5,18 +5,11 @@
     app counts in both versions). A segment value of fewer than min_group_users user-days is
     suppressed: every count null, never a small exact number. -#}
 {% macro kpi_segments_query(relation) -%}
-with app as (
+with scope as (
 
     select
         app,
-        identity_horizon
-    from {{ relation('dim_app') }}
-
-),
-
-scope as (
-
-    select
+        identity_horizon,
         window_start,
         window_end,
         version_filter,
@@ -106,8 +99,8 @@ final as (
 
     select
         -- what the counts rest on
-        app.app,
-        app.identity_horizon,
+        scope.app,
+        scope.identity_horizon,
         scope.window_start,
         scope.window_end,
         scope.version_filter,
@@ -158,7 +151,6 @@ final as (
         ) }} as workflow_failure_rate_high
     from segments
     cross join scope
-    cross join app
 
 )
 
