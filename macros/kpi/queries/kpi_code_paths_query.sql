@@ -7,6 +7,8 @@
 with scope as (
 
     select
+        app,
+        identity_horizon,
         window_start,
         window_end,
         version_filter
@@ -72,6 +74,8 @@ all_totals as (
 
 select
     -- scope
+    scope.app,
+    scope.identity_horizon,
     scope.window_start,
     scope.window_end,
     scope.version_filter,

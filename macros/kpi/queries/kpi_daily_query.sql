@@ -4,6 +4,8 @@
 with scope as (
 
     select
+        app,
+        identity_horizon,
         window_start,
         window_end,
         version_filter
@@ -55,6 +57,8 @@ daily_totals as (
 
 select
     -- scope
+    scope.app,
+    scope.identity_horizon,
     scope.window_start,
     scope.window_end,
     scope.version_filter,

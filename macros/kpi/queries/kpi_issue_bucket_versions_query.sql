@@ -17,6 +17,8 @@
 with scope as (
 
     select
+        app,
+        identity_horizon,
         window_start,
         window_end,
         version_filter
@@ -140,6 +142,8 @@ seen_before as (
 
 select
     -- scope
+    scope.app,
+    scope.identity_horizon,
     scope.window_start,
     scope.window_end,
     scope.version_filter,

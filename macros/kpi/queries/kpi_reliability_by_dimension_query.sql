@@ -9,6 +9,8 @@
 with scope as (
 
     select
+        app,
+        identity_horizon,
         window_start,
         window_end,
         version_filter,
@@ -159,6 +161,8 @@ dimension_rates as (
 
 select
     -- scope
+    scope.app,
+    scope.identity_horizon,
     scope.window_start,
     scope.window_end,
     scope.version_filter,

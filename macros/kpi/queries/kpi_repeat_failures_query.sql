@@ -8,6 +8,8 @@
 with scope as (
 
     select
+        app,
+        identity_horizon,
         window_start,
         window_end,
         version_filter
@@ -119,6 +121,8 @@ concentration as (
 
 select
     -- scope
+    scope.app,
+    scope.identity_horizon,
     scope.window_start,
     scope.window_end,
     scope.version_filter,
