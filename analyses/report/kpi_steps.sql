@@ -53,6 +53,8 @@ create temp table kpi_feature_adoption_versions as (
     {{ kpi_feature_adoption_versions_query(report_relation) }}
 );
 
+-- a view in the warehouse (writing it to disk cost more than reading the facts twice); here
+-- an in-memory temp table, read by the two funnel steps below
 create temp table kpi_scope_funnel_events as ({{ kpi_scope_funnel_events_query(report_relation) }});
 
 create temp table kpi_scope_funnel_progress as (

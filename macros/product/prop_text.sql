@@ -12,5 +12,9 @@
 {#- Whether an event's props pass a seed row's optional prop filter: no filter (null key),
     or the prop's text equals the value. -#}
 {% macro passes_prop_filter(props_column, key_column, value_column) -%}
-    ({{ key_column }} is null or {{ prop_text(props_column, key_column) }} = {{ value_column }})
+    -- a case, not `or`: the prop is read only for a row with a filter
+    case
+        when {{ key_column }} is null then true
+        else coalesce({{ prop_text(props_column, key_column) }} = {{ value_column }}, false)
+    end
 {%- endmacro %}

@@ -41,8 +41,8 @@ HORIZON_NOTE = (
 
 
 def product_section(data: ReportData) -> Section:
-    """Section "Product": activity always; engagement, adoption and funnels when the app's
-    seed rows define them."""
+    """Section "Product": activity and segments always; engagement, adoption and funnels
+    when the app's seed rows define them."""
     activity = data.table("report_product_activity")
     app = activity[0].get("app") if activity else None
     horizon = activity[0].get("identity_horizon") if activity else "user_day"
@@ -60,7 +60,7 @@ def product_section(data: ReportData) -> Section:
     if not any(defined):
         blocks.append(Paragraph(_nothing_defined(app)))
     blocks += _segment_blocks(data)
-    return Section("Product: activity, engagement, adoption, funnels", "product", blocks)
+    return Section("Product: activity, engagement, adoption, funnels, segments", "product", blocks)
 
 
 def _app_line(app: object, horizon: object) -> Rich:
@@ -119,7 +119,7 @@ def product_findings(data: ReportData) -> list[Rich]:
                 f"; the biggest drop is {before['step_name']} → {drop['step_name']} "
                 f"({count(drop.get('dropped_users'))} user-days"
                 + (
-                    f", {count(drop.get('skipped_users'))} skipped the step"
+                    f"; {count(drop.get('skipped_users'))} user-days skipped that step"
                     if drop.get("skipped_users")
                     else ""
                 )

@@ -54,7 +54,8 @@ final as (
         events_in_scope.app_version,
         events_in_scope.os_family,
         events_in_scope.os_name,
-        events_in_scope.props
+        -- props segment a funnel by its entry: kept for step-1 events only
+        case when step_markers.step_order = 1 then events_in_scope.props end as props
     from {{ relation('kpi_scope_events') }} as events_in_scope
     inner join step_markers
         on events_in_scope.event_name = step_markers.event_name
