@@ -81,3 +81,17 @@
         ) }}
     )
 {%- endmacro %}
+
+{#- The app's product events, one row per event name whatever roles it holds (seed
+    `product_events` has a row per role): 1/0 flags for launch, install marker and primary
+    engagement event. A select for a CTE. -#}
+{% macro kpi_product_event_flags(relation) -%}
+    select
+        event_name,
+        max(case when product_role = 'launch' then 1 else 0 end) as is_launch,
+        max(case when product_role = 'install_marker' then 1 else 0 end) as is_install_marker,
+        max(case when product_role = 'engagement' and is_primary then 1 else 0 end)
+            as is_primary_engagement
+    from {{ relation('dim_product_events') }}
+    group by event_name
+{%- endmacro %}

@@ -18,13 +18,7 @@ with scope as (
 
 product_markers as (
 
-    -- one row per event name, whatever roles it holds
-    select
-        event_name,
-        max(case when product_role = 'install_marker' then 1 else 0 end) as is_install_marker,
-        max(case when product_role = 'launch' then 1 else 0 end) as is_launch
-    from {{ relation('dim_product_events') }}
-    group by event_name
+    {{ kpi_product_event_flags(relation) }}
 
 ),
 

@@ -27,12 +27,7 @@ primary_action as (
 
 product_events as (
 
-    select
-        event_name,
-        max(case when product_role = 'install_marker' then 1 else 0 end) as is_install_marker,
-        max(case when product_role = 'engagement' and is_primary then 1 else 0 end) as is_primary_engagement
-    from {{ relation('dim_product_events') }}
-    group by event_name
+    {{ kpi_product_event_flags(relation) }}
 
 ),
 
