@@ -47,6 +47,9 @@ create temp table kpi_engagement_breakdowns as (
     {{ kpi_engagement_breakdowns_query(report_relation) }}
 );
 
+-- a view in the warehouse; here an in-memory temp table, read by the three adoption steps
+create temp table kpi_scope_feature_events as ({{ kpi_scope_feature_events_query(report_relation) }});
+
 create temp table kpi_feature_adoption as ({{ kpi_feature_adoption_query(report_relation) }});
 
 create temp table kpi_feature_adoption_versions as (

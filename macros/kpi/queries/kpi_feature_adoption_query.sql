@@ -31,22 +31,15 @@ features as (
 
 ),
 
-feature_user_version_days as (
-
-    {{ kpi_feature_user_days(relation) }}
-
-),
-
 feature_user_days as (
 
-    -- a user-day on two versions (an update that day) counts once
     select
         feature,
         user_id,
         event_date,
-        min(first_used_at) as first_used_at,
-        max(last_used_at) as last_used_at
-    from feature_user_version_days
+        min(event_ts) as first_used_at,
+        max(event_ts) as last_used_at
+    from {{ relation('kpi_scope_feature_events') }}
     group by feature, user_id, event_date
 
 ),
@@ -96,26 +89,3 @@ final as (
 select * from final
 {%- endmacro %}
 
-{#- The user-days on which each feature of the app was used, over the events in scope: one
-    row per feature, user, day and app version, with its first and last use (a select for a
-    CTE). An event says a feature was used when it is one of the feature's events and passes
-    its prop filter; events without a user are not counted. -#}
-{% macro kpi_feature_user_days(relation) -%}
-    select
-        feature_rules.feature,
-        events_in_scope.user_id,
-        events_in_scope.event_date,
-        events_in_scope.app_version,
-        min(events_in_scope.event_ts) as first_used_at,
-        max(events_in_scope.event_ts) as last_used_at
-    from {{ relation('kpi_scope_events') }} as events_in_scope
-    inner join {{ relation('dim_features') }} as feature_rules
-        on events_in_scope.event_name = feature_rules.event_name
-    where events_in_scope.user_id is not null
-        and {{ passes_prop_filter('events_in_scope.props', 'feature_rules.prop_key', 'feature_rules.prop_value') }}
-    group by
-        feature_rules.feature,
-        events_in_scope.user_id,
-        events_in_scope.event_date,
-        events_in_scope.app_version
-{%- endmacro %}

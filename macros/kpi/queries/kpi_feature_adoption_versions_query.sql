@@ -50,7 +50,13 @@ features as (
 
 feature_user_days as (
 
-    {{ kpi_feature_user_days(relation) }}
+    select distinct
+        feature,
+        app_version,
+        user_id,
+        event_date
+    from {{ relation('kpi_scope_feature_events') }}
+    where app_version is not null
 
 ),
 
@@ -61,7 +67,6 @@ version_adoption as (
         app_version,
         count(*) as adopting_users
     from feature_user_days
-    where app_version is not null
     group by feature, app_version
 
 ),

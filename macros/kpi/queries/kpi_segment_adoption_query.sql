@@ -32,18 +32,14 @@ feature_user_days as (
     select distinct
         dimensions.dimension,
         {{ segment_value(
-            'dimensions', 'events_in_scope.app_version', 'events_in_scope.os_family',
-            'events_in_scope.os_name', 'events_in_scope.props'
+            'dimensions', 'feature_events.app_version', 'feature_events.os_family',
+            'feature_events.os_name', 'feature_events.props'
         ) }} as segment_value,
-        feature_rules.feature,
-        events_in_scope.user_id,
-        events_in_scope.event_date
-    from {{ relation('kpi_scope_events') }} as events_in_scope
-    inner join {{ relation('dim_features') }} as feature_rules
-        on events_in_scope.event_name = feature_rules.event_name
+        feature_events.feature,
+        feature_events.user_id,
+        feature_events.event_date
+    from {{ relation('kpi_scope_feature_events') }} as feature_events
     cross join {{ relation('dim_segment_dimensions') }} as dimensions
-    where events_in_scope.user_id is not null
-        and {{ passes_prop_filter('events_in_scope.props', 'feature_rules.prop_key', 'feature_rules.prop_value') }}
 
 ),
 
