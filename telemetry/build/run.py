@@ -20,9 +20,9 @@ import duckdb
 from telemetry.build.publish import publish, published_path
 from telemetry.build.state import fingerprint, last_passing_build, record_build
 from telemetry.errors import UserError, error_line
-from telemetry.land.loader import connect
 from telemetry.paths import REPO_ROOT
 from telemetry.progress import say
+from telemetry.sources import open_warehouse as connect
 
 #: dbt path selector of the report's SQL, compiled by every build and published with the marts.
 REPORT_ANALYSES = "analyses/report"

@@ -100,7 +100,7 @@ def execute(
             client, settings.app_key, plan, now=now, progress=Progress(err), echo=echo, warn=warn
         )
     if args.land:
-        from telemetry.land.loader import land_paths
+        from telemetry.land.run import land_paths
 
         db_path = _resolve(args.db, cwd) if args.db else default_db_path()
         land_paths([str(path) for path in result.paths], db_path, echo=echo)

@@ -9,9 +9,9 @@ import click
 
 from telemetry.cli.options import db_option, resolve_db, wait_option
 from telemetry.land.app import checked_app_name
-from telemetry.land.event_key import TimeBounds
-from telemetry.land.loader import land_paths
+from telemetry.land.run import land_paths
 from telemetry.progress import say
+from telemetry.sources.aptabase_key import TimeBounds
 
 DEFAULTS = TimeBounds()
 

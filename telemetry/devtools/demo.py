@@ -106,7 +106,7 @@ def osaurus_demo(db_path: Path, html: Path) -> None:
     """Step 5: the Osaurus sample in its own warehouse; its report beside the HTML one, its
     product section printed."""
     from telemetry.build.run import BuildRequest, build
-    from telemetry.land.loader import land_paths
+    from telemetry.land.run import land_paths
     from telemetry.report import ReportScope, build_report
 
     _step(

@@ -224,7 +224,7 @@ def test_an_event_is_kept_once_as_its_fullest_copy(tmp_path, db):
 def test_one_event_written_with_an_offset_is_one_event_in_landing_and_staging(tmp_path, db):
     """The same instant as export text and with an explicit offset (and as `T...Z`): landing
     counts one new event and two duplicates, and staging holds that one event with its three
-    copies. Time parsing and the event key have one definition (telemetry/land/event_key.py)."""
+    copies. Time parsing and the event key have one definition (telemetry/sources/aptabase_key.py)."""
     csv_file = write(
         tmp_path / "offsets.csv",
         [
@@ -266,7 +266,7 @@ def test_not_an_export_file_type(tmp_path, db):
     path.write_text("hello")
     result = run_cli("land", str(path), "--db", str(db))
     assert result.returncode == 1
-    assert "not a CSV or Parquet file" in result.stderr
+    assert "not a file any source takes: expected an Aptabase export" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -37,7 +37,7 @@ import duckdb
 import pytest
 
 from telemetry.build.publish import published_path
-from telemetry.land.loader import land_paths
+from telemetry.land.run import land_paths
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BUNDLED_SAMPLE = REPO_ROOT / "data" / "sample"

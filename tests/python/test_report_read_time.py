@@ -26,7 +26,7 @@ import pytest
 from conftest import REPO_ROOT, copy_project, run_cli, run_dbt
 
 from telemetry.build.publish import published_path
-from telemetry.land.loader import land_paths
+from telemetry.land.run import land_paths
 from telemetry.paths import dbt_command
 from telemetry.report.data import ANALYSES, load_report_data
 from telemetry.report.scope import ReportScope

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import subprocess
 
-import duckdb
 from conftest import copy_project, edit_seed, run_dbt
 
-from telemetry.land.loader import RAW_DDL
+from telemetry.sources import open_warehouse
 
 
 def build_seeds(tmp_path, project) -> subprocess.CompletedProcess:
     db = tmp_path / "warehouse.duckdb"
-    with duckdb.connect(str(db)) as con:
-        con.execute(RAW_DDL)
+    open_warehouse(db).close()  # the raw tables every source lands into
     return run_dbt(
         "build", "--select", "resource_type:seed", db=db, tmp=tmp_path, project_dir=project, check=False
     )

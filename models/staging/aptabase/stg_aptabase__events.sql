@@ -1,5 +1,5 @@
 {#- One row per event, typed and parsed: 1:1 with `raw.events`, where landing keeps each
-    event once (its fullest copy) with its UTC time and key (telemetry/land/event_key.py).
+    event once (its fullest copy) with its UTC time and key (telemetry/sources/aptabase_key.py).
     Nothing here de-duplicates or re-parses time, so a read costs one scan. -#}
 
 with source as (

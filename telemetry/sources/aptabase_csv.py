@@ -53,7 +53,7 @@ class CsvRead:
 
 def read_csv_file(con: duckdb.DuckDBPyConnection, path: Path, source: str) -> CsvRead:
     """Fill `_csv_rows` and `_rejected` from the CSV at `path` (a name without glob
-    characters: see `telemetry.land.loader`); `source` names the file in errors."""
+    characters: see `telemetry.land.paths.literal_path`); `source` names the file in errors."""
     first = _first_line(con, path)
     if first:  # the header is on line 1: maybe a regular file
         header = _header(first, 1, source)

@@ -1,33 +1,40 @@
-"""Land Aptabase export files (CSV or Parquet) into DuckDB schema `raw`, exactly once.
+"""Aptabase exports (CSV or Parquet): the source whose user ids rotate every UTC day.
 
-    land_paths(paths, db_path, *, echo=print) -> LandReport
+    SOURCE.land(con, request) -> FileResult
 
 Every landed row keeps its source file, line number and the file's SHA-256. Lines that
 cannot be parsed go to `raw.rejected_rows` with the reason and the raw text; the rest of
-the file still lands. A file whose checksum was landed before is skipped. All parsing is
-done by DuckDB (set-based); Python only walks the list of files.
+the file still lands. Each event is kept once in `raw.events` (its fullest copy), every
+copy in `raw.event_copies`. All parsing is done by DuckDB (set-based); Python only walks
+the list of files.
 """
 
 from __future__ import annotations
 
-import glob
-import hashlib
-import tempfile
-import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from telemetry.aptabase.export_format import EXPORT_COLUMNS
-from telemetry.duckdb_settings import apply_duckdb_settings
 from telemetry.errors import UserError, exception_line
 from telemetry.land.app import app_literal, app_of_file
-from telemetry.land.csv_reader import CsvRead, read_csv_file
-from telemetry.land.event_key import TimeBounds, event_id_sql, event_ts_sql, filled_columns_sql, rejection_sql
+from telemetry.land.paths import literal_path
+from telemetry.land.summary import FileResult
+from telemetry.sources import LandRequest, Source
+from telemetry.sources.aptabase_csv import CsvRead, read_csv_file
+from telemetry.sources.aptabase_key import (
+    TimeBounds,
+    event_id_sql,
+    event_ts_sql,
+    filled_columns_sql,
+    rejection_sql,
+)
 from telemetry.sql import sql_literal, transaction
+from telemetry.warehouse import LANDED_AT, is_landed, record_file
+
+NAME = "aptabase"
+#: Aptabase salts its user ids per app and UTC day: a user count over days counts user-days.
+IDENTITY_HORIZON = "user_day"
 
 RAW_DDL = f"""
 create schema if not exists raw;
@@ -48,118 +55,14 @@ create table if not exists raw.event_copies (
     source_line bigint not null,
     landed_at timestamp not null
 );
-create table if not exists raw.rejected_rows (
-    source_file varchar not null,
-    file_checksum varchar not null,
-    line_number bigint,
-    reason varchar not null,
-    raw_text varchar,
-    landed_at timestamp not null
-);
-create table if not exists raw.landed_files (
-    file_checksum varchar primary key,
-    source_file varchar not null,
-    file_format varchar not null,
-    columns_found varchar not null,
-    bytes bigint not null,
-    lines_read bigint not null,
-    header_lines bigint not null,
-    rows_landed bigint not null,
-    duplicate_rows bigint not null,
-    rejected_rows bigint not null,
-    landed_at timestamp not null,
-    first_event_ts timestamp,
-    last_event_ts timestamp,
-    blank_lines bigint not null default 0,
-    app varchar
-);
--- landed_files of a warehouse landed before the file's time range was recorded
-alter table raw.landed_files add column if not exists first_event_ts timestamp;
-alter table raw.landed_files add column if not exists last_event_ts timestamp;
--- files taken back by `telemetry unland` (the next build rebuilds their days)
-create table if not exists raw.unlanded_files (
-    file_checksum varchar not null,
-    source_file varchar not null,
-    first_event_ts timestamp,
-    last_event_ts timestamp,
-    rows_taken_back bigint not null,
-    unlanded_at timestamp not null
-);
--- and before blank lines were counted apart
-alter table raw.landed_files add column if not exists blank_lines bigint default 0;
--- and before the app of a file was recorded (telemetry/land/app.py)
-alter table raw.landed_files add column if not exists app varchar;
 """
 
-DEFAULT_BOUNDS = TimeBounds()
 CSV_SUFFIXES = {".csv"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
 #: Compressed CSV DuckDB reads as it is.
 COMPRESSIONS = {".gz", ".zst"}
 #: Compressions named in a refusal (anything else is "not an export file").
 UNSUPPORTED_COMPRESSIONS = {".bz2", ".xz", ".zip", ".7z", ".lz4", ".br", ".zstd", ".tgz", ".z"}
-
-
-@dataclass
-class FileResult:
-    """What landing one file did. `lines_read = header_lines + rows_landed + rejected`;
-    `rows_landed = new_events + duplicates`; blank lines are skipped and counted apart."""
-
-    path: Path
-    checksum: str
-    status: str  # landed | already landed | empty
-    lines_read: int = 0
-    header_lines: int = 0
-    rows_landed: int = 0
-    duplicates: int = 0
-    rejected: int = 0
-    blank_lines: int = 0
-    note: str = ""  # why `lines_read` is not `wc -l` minus the blank lines, when it is not
-
-    @property
-    def new_events(self) -> int:
-        return self.rows_landed - self.duplicates
-
-
-@dataclass
-class LandReport:
-    files: list[FileResult] = field(default_factory=list)
-    failed: list[tuple[Path, str]] = field(default_factory=list)
-
-    def total(self, attr: str) -> int:
-        return sum(getattr(f, attr) for f in self.files)
-
-
-# --------------------------------------------------------------------------- paths
-
-
-def expand_paths(specs: Iterable[str | Path]) -> list[Path]:
-    """Files, folders (their export files, recursively: CSV, Parquet, compressed CSV and
-    compressed files that cannot land, so that they are named) and globs, in a stable order;
-    a spec that matches nothing is an error naming it. A file name is literal: `day[1].csv`
-    is that file, never a pattern."""
-    found: list[Path] = []
-    for spec in specs:
-        text = str(spec)
-        path = Path(text).expanduser()
-        if path.is_dir():
-            matches = sorted(p for p in path.rglob("*") if p.is_file() and _looks_like_export(p))
-            if not matches:
-                raise UserError(f"no .csv, .csv.gz, .csv.zst or .parquet files in folder {text}")
-        elif path.is_file():
-            matches = [path]
-        elif path.exists():
-            raise UserError(f"not a file or folder: {text}")
-        elif glob.has_magic(text):
-            matches = sorted(Path(p) for p in glob.glob(text, recursive=True) if Path(p).is_file())
-            if not matches:
-                raise UserError(f"no files match {text}")
-        else:
-            raise UserError(f"file not found: {text}")
-        for match in matches:
-            if match.resolve() not in {f.resolve() for f in found}:
-                found.append(match)
-    return found
 
 
 def _suffixes(path: Path) -> list[str]:
@@ -186,60 +89,28 @@ def _looks_like_export(path: Path) -> bool:
 
 
 def _refusal(path: Path) -> str:
-    """Why a file named on the command line is not an export this command lands."""
+    """Why a file named like an export cannot land as it is ('' when it can)."""
+    if _kind(path) is not None:
+        return ""
     suffixes = _suffixes(path)
     if suffixes and suffixes[-1] in UNSUPPORTED_COMPRESSIONS | COMPRESSIONS:
         return (
             f"compressed as {suffixes[-1]}: only .csv.gz and .csv.zst land as they are; decompress it first"
         )
+    if _is_parquet(path):
+        return ""
     return "not a CSV or Parquet file (expected .csv, .csv.gz, .csv.zst or .parquet)"
 
 
-def file_checksum(path: Path) -> str:
-    digest = hashlib.sha256()
+def _is_parquet(path: Path) -> bool:
     with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return handle.read(4) == b"PAR1"
 
 
-# --------------------------------------------------------------------------- database
-
-
-def connect(
-    db_path: Path, wait_seconds: float = 0, echo: Callable[[str], None] = print
-) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse for writing, waiting up to `wait_seconds` for a lock another
-    process holds; still locked then, a clear error."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + wait_seconds
-    waiting = False
-    while True:
-        try:
-            con = duckdb.connect(str(db_path))
-            break
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower():
-                raise UserError(f"cannot open database {db_path}: {exception_line(exc)}") from None
-            if time.monotonic() >= deadline:
-                waited = f" after waiting {wait_seconds:g} s" if wait_seconds else ""
-                raise UserError(
-                    f"database {db_path} is locked by another process (a running dbt or "
-                    f"telemetry command, or a BI tool holding it open){waited}; wait for it to"
-                    " finish, or give --wait SECONDS"
-                ) from None
-            if not waiting:
-                echo(f"waiting up to {wait_seconds:g} s for another process to release {db_path}")
-                waiting = True
-            time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
-    apply_duckdb_settings(con, db_path)  # TELEMETRY_THREADS, _MEMORY_LIMIT, _TEMP_DIR
-    con.execute("set preserve_insertion_order = true")
-    # Each file commits on its own; checkpoint once at the end, not after every file's
-    # write-ahead log passes the default 16 MiB (a checkpoint per file made landing slow).
-    con.execute("set checkpoint_threshold = '1GB'")
-    _keep_events_once(con)
-    con.execute(RAW_DDL)
-    return con
+def _recognises(path: Path, head: bytes) -> bool:
+    """A CSV export by its name (plain or compressed: its header is checked when read), a
+    Parquet file by its name or its magic bytes."""
+    return _looks_like_export(path) or head.startswith(b"PAR1")
 
 
 def _keep_events_once(con: duckdb.DuckDBPyConnection) -> None:
@@ -310,77 +181,13 @@ def _keep_events_once(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
-def land_paths(
-    paths: Sequence[str | Path],
-    db_path: Path,
-    *,
-    bounds: TimeBounds = DEFAULT_BOUNDS,
-    wait_seconds: float = 0,
-    echo: Callable[[str], None] = print,
-    app: str | None = None,
-) -> LandReport:
-    """Land every file named by `paths` (files, folders, globs) into `db_path`; rows whose
-    time is outside `bounds` are rejected. Each file lands as `app` (else the app its name
-    says, telemetry/land/app.py); a file of another app than the warehouse's is refused. A file that cannot land is named and skipped
-    (nothing of it lands); after every other file has landed, a UserError says how many
-    could not."""
-    files = expand_paths(paths)
-    report = LandReport()
-    con = connect(db_path, wait_seconds, echo)
-    try:
-        for number, path in enumerate(files, start=1):
-            try:
-                result = land_file(con, path, bounds, app)
-            except UserError as exc:
-                report.failed.append((path, str(exc).removeprefix(f"{path}: ")))
-                echo(f"[{number}/{len(files)}] {path}: could not land it: {report.failed[-1][1]}")
-                continue
-            report.files.append(result)
-            echo(_file_line(result, number, len(files)))
-        con.execute("checkpoint")
-    finally:
-        con.close()
-    echo(_total_line(report))
-    if report.failed:
-        for path, reason in report.failed:
-            echo(f"could not land {path}: {reason}")
-        others = "; every other file landed" if len(report.failed) < len(files) else ""
-        if len(report.failed) == 1:
-            path, reason = report.failed[0]
-            raise UserError(f"{path}: {reason} (nothing of it landed{others})")
-        raise UserError(
-            f"{len(report.failed)} of {len(files)} files could not land, nothing of them landed"
-            f" (listed above{others})"
-        )
-    return report
-
-
-def land_file(
-    con: duckdb.DuckDBPyConnection, path: Path, bounds: TimeBounds = DEFAULT_BOUNDS, app: str | None = None
-) -> FileResult:
-    """Land one file; a UserError (naming the file) when it cannot land: nothing of it is
-    written then."""
-    if _kind(path) is None:
-        raise UserError(f"{path}: {_refusal(path)}")
-    try:
-        checksum = file_checksum(path)
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read it ({exc.strerror or exc})") from None
-    file_app = app_of_file(con, path, app)
-    try:
-        return _land_new_file(con, path, checksum, bounds, file_app)
-    except duckdb.Error as exc:
-        raise UserError(f"{path}: could not land it ({exception_line(exc)})") from None
-
-
-def _land_new_file(
-    con: duckdb.DuckDBPyConnection, path: Path, checksum: str, bounds: TimeBounds, app: str | None
-) -> FileResult:
+def land(con: duckdb.DuckDBPyConnection, request: LandRequest) -> FileResult:
+    """Land one export file (a UserError naming it when it cannot land: nothing of it is
+    written then). Its app is `--app`, else the one its name says (telemetry/land/app.py)."""
+    path, checksum, bounds = request.path, request.checksum, request.bounds
+    app = app_of_file(con, path, request.app)
     source = str(path.resolve())
-    already = con.execute(
-        f"select 1 from raw.landed_files where file_checksum = {sql_literal(checksum)}"
-    ).fetchone()
-    if already:
+    if is_landed(con, checksum):
         if app is not None:  # landed before its app was recorded: it is named now
             con.execute(
                 f"update raw.landed_files set app = {app_literal(app)}"
@@ -410,7 +217,7 @@ def _land_csv(
         read = read_csv_file(con, readable, str(path))
     if read.header is None:
         empty = FileResult(path, checksum, "empty", blank_lines=read.blank_lines)
-        _record_file(con, path, source, checksum, "csv", [], empty, app=app)
+        _record(con, empty, "csv", [], app=app)
         return empty
     header = read.header
     # Every header column was read as text under a unique name (c0, c1, ...); known ones
@@ -436,20 +243,6 @@ def _land_csv(
         " create temp view _parsed as select * from _landing"
     )
     return _finish(con, path, source, checksum, "csv", header, app, read)
-
-
-@contextmanager
-def literal_path(path: Path) -> Iterator[Path]:
-    """`path` as DuckDB may be given it: a name with glob characters (`day[1].csv`) would be
-    read as a pattern (and land another file's rows), so it is read through a link with a
-    plain name in a temp folder."""
-    if not any(char in str(path) for char in "*?[]{}"):
-        yield path
-        return
-    with tempfile.TemporaryDirectory(prefix="telemetry-land-") as folder:
-        link = Path(folder) / ("export" + "".join(path.suffixes[-2:]))
-        link.symlink_to(path.resolve())
-        yield link
 
 
 def _keyed(rows_sql: str, bounds: TimeBounds | None = None) -> str:
@@ -510,18 +303,6 @@ def _land_parquet(
 
 
 # --------------------------------------------------------------------------- common
-
-
-#: When a file is landed: the transaction's start in UTC whatever the machine's time zone,
-#: and always after every file landed before, even when the clock stepped back (a DST change
-#: on a clock kept in local time, a corrected clock): incremental builds take the rows landed
-#: after the previous build's newest landing time, so landing times never go back (nor
-#: before a file taken back: `telemetry unland` stamps its changes with this time too).
-LANDED_AT = (
-    "greatest(timezone('UTC', now()), coalesce((select max(t) + interval 1 microsecond from ("
-    "select max(landed_at) as t from raw.landed_files"
-    " union all select max(unlanded_at) from raw.unlanded_files)), timezone('UTC', now())))"
-)
 
 
 def _finish(
@@ -589,7 +370,7 @@ def _finish(
                 where not _is_header and _reject_reason is not null
                 """
             )
-        _record_file(con, path, source, checksum, kind, header, result, (first_ts, last_ts), app)
+        _record(con, result, kind, header, (first_ts, last_ts), app)
     con.execute(
         "drop view if exists _parsed; drop table if exists _landing_lines;"
         " drop table if exists _landing; drop table if exists _rejected; drop view if exists _best;"
@@ -708,36 +489,23 @@ def _keep_events(
     )
 
 
-def _record_file(
+def _record(
     con: duckdb.DuckDBPyConnection,
-    path: Path,
-    source: str,
-    checksum: str,
+    result: FileResult,
     kind: str,
     header: list[str],
-    result: FileResult,
     time_range: tuple[str | None, str | None] = (None, None),
     app: str | None = None,
 ) -> None:
-    texts = ", ".join(sql_literal(v) for v in (checksum, source, kind, ",".join(header)))
-    first_ts, last_ts = (f"{sql_literal(ts)}::timestamp" if ts else "null" for ts in time_range)
-    counts = ", ".join(
-        str(int(v))
-        for v in (
-            path.stat().st_size,
-            result.lines_read,
-            result.header_lines,
-            result.rows_landed,
-            result.duplicates,
-            result.rejected,
-            result.blank_lines,
-        )
-    )
-    con.execute(
-        "insert into raw.landed_files (file_checksum, source_file, file_format, columns_found,"
-        " bytes, lines_read, header_lines, rows_landed, duplicate_rows, rejected_rows, blank_lines,"
-        " landed_at, first_event_ts, last_event_ts, app)"
-        f" values ({texts}, {counts}, {LANDED_AT}, {first_ts}, {last_ts}, {app_literal(app)})"
+    record_file(
+        con,
+        result,
+        file_format=kind,
+        columns=header,
+        event_source=NAME,
+        identity_horizon=IDENTITY_HORIZON,
+        time_range=time_range,
+        app=app,
     )
 
 
@@ -757,28 +525,18 @@ def line_end_note(path: Path) -> str:
     return ""
 
 
-def _file_line(result: FileResult, number: int, count: int) -> str:
-    prefix = f"[{number}/{count}] {result.path}"
-    if result.status == "already landed":
-        return f"{prefix}: already landed (same checksum {result.checksum[:12]}), skipped"
-    if result.status == "empty":
-        blank = f" ({result.blank_lines} blank lines)" if result.blank_lines else ""
-        return f"{prefix}: empty file{blank}, nothing to land"
-    blank = f"; {result.blank_lines} blank lines skipped" if result.blank_lines else ""
-    blank += f"; {result.note}" if result.note else ""
-    return (
-        f"{prefix}: {result.lines_read} lines read = {result.header_lines} header lines"
-        f" + {result.rows_landed} rows landed + {result.rejected} rejected;"
-        f" {result.duplicates} of the landed rows duplicate events already landed{blank}"
-    )
+def _prepare(con: duckdb.DuckDBPyConnection) -> None:
+    _keep_events_once(con)
+    con.execute(RAW_DDL)
 
 
-def _total_line(report: LandReport) -> str:
-    skipped = sum(1 for f in report.files if f.status == "already landed")
-    failed = f", {len(report.failed)} could not land" if report.failed else ""
-    return (
-        f"total: {len(report.files)} files ({skipped} already landed{failed}):"
-        f" {report.total('lines_read')} lines read = {report.total('header_lines')} header lines"
-        f" + {report.total('rows_landed')} rows landed + {report.total('rejected')} rejected;"
-        f" {report.total('duplicates')} duplicates, {report.total('new_events')} new events"
-    )
+SOURCE = Source(
+    name=NAME,
+    identity_horizon=IDENTITY_HORIZON,
+    expects="an Aptabase export (.csv, .csv.gz, .csv.zst or .parquet)",
+    in_folder=_looks_like_export,
+    prepare=_prepare,
+    recognises=_recognises,
+    land=land,
+    refusal=_refusal,
+)
