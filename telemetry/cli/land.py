@@ -16,7 +16,9 @@ from telemetry.sources.aptabase_key import TimeBounds
 DEFAULTS = TimeBounds()
 
 
-@click.command("land", short_help="land Aptabase export files (CSV or Parquet) into DuckDB, exactly once")
+@click.command(
+    "land", short_help="land telemetry files (Aptabase exports, ReverbCode ao.db) into DuckDB, exactly once"
+)
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @db_option()
 @click.option(
@@ -38,6 +40,11 @@ DEFAULTS = TimeBounds()
     metavar="NAME",
     help="the app these files hold (default: the app their names say, `{app}-{build_mode}-{YYYY-MM-DD}`)",
 )
+@click.option(
+    "--install-id",
+    metavar="ID",
+    help="ReverbCode: the install an ao.db with no telemetry_install_id file beside it belongs to",
+)
 @wait_option()
 def command(
     paths: tuple[str, ...],
@@ -45,15 +52,27 @@ def command(
     not_before: datetime,
     max_ahead_hours: int,
     app: str | None,
+    install_id: str | None,
     wait_seconds: float,
 ) -> int:
-    """Land Aptabase exports into schema `raw` of the warehouse. Accepts the 16-column
-    CSVWithNames export, 8-column rewritten CSVs and Parquet exports; files, folders and
-    globs. A file already landed (same checksum) is skipped; lines that cannot be parsed and
+    """Land telemetry files into schema `raw` of the warehouse; files, folders and globs,
+    any mix. Each file goes to the source that recognises its content: Aptabase exports
+    (the 16-column CSVWithNames export, 8-column rewritten CSVs, Parquet exports) and
+    ReverbCode's SQLite `ao.db` (read-only: it may be copied or read while the daemon runs;
+    its install id from `telemetry_install_id` beside it, else --install-id; app
+    `reverbcode` unless --app says otherwise). A file already landed (same checksum) is skipped; lines that cannot be parsed and
     rows with no event name, no user id or a time out of bounds go to raw.rejected_rows with
     their reason. A warehouse holds one app (the product KPIs read its seed rows): a file
     of another app is refused."""
     bounds = TimeBounds(not_before=not_before.date(), max_ahead_hours=max_ahead_hours)
     app_name = checked_app_name(app) if app is not None else None
-    land_paths(list(paths), resolve_db(db), bounds=bounds, wait_seconds=wait_seconds, echo=say, app=app_name)
+    land_paths(
+        list(paths),
+        resolve_db(db),
+        bounds=bounds,
+        wait_seconds=wait_seconds,
+        echo=say,
+        app=app_name,
+        install_id=install_id.strip() if install_id else None,
+    )
     return 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -20,15 +20,22 @@ from telemetry.devtools.sample import (
     generate_sample,
 )
 from telemetry.devtools.sample_osaurus import generate_osaurus_sample
+from telemetry.devtools.sample_reverbcode import DEFAULT_DAYS as REVERBCODE_DAYS
+from telemetry.devtools.sample_reverbcode import DEFAULT_END_DATE as REVERBCODE_END_DATE
+from telemetry.devtools.sample_reverbcode import DEFAULT_INSTALLS, generate_reverbcode_sample
 from telemetry.errors import UserError
 
 #: The apps `telemetry sample` can invent, and where each is written by default.
-SAMPLE_APPS = {"vibe": Path("data/sample"), "osaurus": Path("data/sample-osaurus")}
+SAMPLE_APPS = {
+    "vibe": Path("data/sample"),
+    "osaurus": Path("data/sample-osaurus"),
+    "reverbcode": Path("data/sample-reverbcode"),
+}
 
 
 @click.command(
     "sample",
-    short_help="write a reproducible sample of Vibe or Osaurus telemetry exports (CSV, Parquet, manifest)",
+    short_help="write a reproducible sample of Vibe, Osaurus or ReverbCode telemetry (exports, ao.db files)",
 )
 @click.option(
     "--app",
@@ -70,6 +77,14 @@ SAMPLE_APPS = {"vibe": Path("data/sample"), "osaurus": Path("data/sample-osaurus
     help="active devices per day",
 )
 @click.option(
+    "--installs",
+    type=click.IntRange(min=1),
+    default=DEFAULT_INSTALLS,
+    show_default=True,
+    metavar="N",
+    help="reverbcode: installs in the fleet (an ao.db each)",
+)
+@click.option(
     "--page-size",
     type=int,
     default=DEFAULT_PAGE_SIZE,
@@ -79,7 +94,9 @@ SAMPLE_APPS = {"vibe": Path("data/sample"), "osaurus": Path("data/sample-osaurus
 )
 def command(**options: Any) -> int:
     """Generate invented Vibe (or, with --app osaurus, Osaurus) telemetry as Aptabase
-    exports it: one CSVWithNames file per
+    exports it, or with --app reverbcode a fleet of ReverbCode installs, an `ao.db` each
+    (folder per install, its `telemetry_install_id` beside it, but for the last one).
+    An export sample has one CSVWithNames file per
     UTC day (header repeated every page, midnight events in two files), a pandas-trimmed
     8-column copy of the last 48 hours, a download cut mid-line, a Parquet export of one
     day, and manifest.json with the ground truth (unique events per day, per event name,
@@ -106,6 +123,20 @@ def truth_line(truth: dict) -> str:
     )
 
 
+def _reverbcode(out_dir: Path, args: SimpleNamespace, end_date: date) -> int:
+    """A ReverbCode fleet: an `ao.db` per install (--installs of them)."""
+    days = args.days if args.days != DEFAULT_DAYS else REVERBCODE_DAYS
+    end = end_date if end_date != DEFAULT_END_DATE else REVERBCODE_END_DATE
+    manifest = generate_reverbcode_sample(
+        out_dir, days=days, end_date=end, seed=args.seed, installs=args.installs
+    )
+    print(
+        f"wrote {len(manifest['installs'])} installs (an ao.db each) + manifest.json to {out_dir}:"
+        f" {manifest['rows']:,} telemetry_event rows, {end - timedelta(days=days - 1)} .. {end}"
+    )
+    return 0
+
+
 def run(args: SimpleNamespace) -> int:
     end_date = args.end_date
     if isinstance(end_date, str):  # called with a hand-built Namespace
@@ -115,6 +146,8 @@ def run(args: SimpleNamespace) -> int:
             raise UserError(f"--end-date must be YYYY-MM-DD (got {end_date!r})") from None
     app = getattr(args, "app", "vibe")  # a hand-built Namespace may not say
     out_dir = Path(args.out or SAMPLE_APPS[app]).expanduser()
+    if app == "reverbcode":
+        return _reverbcode(out_dir, args, end_date)
     generate = generate_osaurus_sample if app == "osaurus" else generate_sample
     manifest = generate(
         out_dir,
