@@ -1,12 +1,17 @@
-{#- on-run-start: a clear message instead of a catalog error when nothing was landed yet. -#}
+{#- on-run-start: a clear message instead of a catalog error when nothing was landed yet, or
+    when the warehouse was landed by a version without one of the sources' raw tables
+    (`telemetry land` and `telemetry build` create every source's tables). -#}
 {% macro require_landed_data() %}
     {%- if execute and flags.WHICH in ('run', 'build', 'test') -%}
-        {%- set landed = adapter.get_relation(database=target.database, schema='raw', identifier='events') -%}
-        {%- if landed is none -%}
-            {{ exceptions.raise_compiler_error(
-                "No landed data in " ~ target.path ~ ": table raw.events does not exist. "
-                ~ "Land exports first: `uv run telemetry land PATH...` (or `uv run telemetry export ... --land`)."
-            ) }}
-        {%- endif -%}
+        {%- for table in ['landed_files', 'events', 'reverbcode_events'] -%}
+            {%- set landed = adapter.get_relation(database=target.database, schema='raw', identifier=table) -%}
+            {%- if landed is none -%}
+                {{ exceptions.raise_compiler_error(
+                    "No landed data in " ~ target.path ~ ": table raw." ~ table ~ " does not exist. "
+                    ~ "Land files first: `uv run telemetry land PATH...` (or `uv run telemetry export ... --land`); "
+                    ~ "a warehouse landed by an earlier version gets its new tables from `uv run telemetry build`."
+                ) }}
+            {%- endif -%}
+        {%- endfor -%}
     {%- endif -%}
 {% endmacro %}

@@ -114,7 +114,7 @@ landed_since as (
 
     -- the earliest day of a raw row landed after the previous build
     select min(events.event_date) as earliest_day
-    from {{ ref('stg_aptabase__events') }} as events
+    from {{ ref('int_events_unioned') }} as events
     where events.landed_at > (select previous.landed_watermark from previous)
 
 ),
@@ -129,7 +129,7 @@ unlanded_since as (
             )
         ) as earliest_day,
         max(unlanded.unlanded_at) as unland_watermark
-    from {{ ref('stg_aptabase__unlanded_files') }} as unlanded
+    from {{ ref('stg_landing__unlanded_files') }} as unlanded
 
 ),
 

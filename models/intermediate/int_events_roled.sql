@@ -1,6 +1,8 @@
 {#- Every unique event with its action and role (the staging columns that models downstream
     read). A one-event lifecycle (taxonomy role `outcome`) takes its role from the outcome
-    prop: true/success/ok/1 is a success, false/failure/error/0 a failure. Messages are normalized here once: the redacted form
+    prop: true/success/ok/1 is a success, false/failure/error/0 a failure. An event that
+    echoes another of its request (seed `event_echoes`) is `usage`, so that one failure or
+    one use is counted once. Messages are normalized here once: the redacted form
     published in marts and the template unmatched failures are bucketed by.
     Incremental: each run replaces the days from the run window on (ctl_incremental_window). -#}
 
@@ -16,12 +18,14 @@
 
 with events as (
 
-    -- the staging columns models downstream read (raw props text, context and provenance
-    -- stay in staging: every column here is written for every event)
+    -- the columns models downstream read, every source's (raw props text, context and
+    -- provenance stay in staging: every column here is written for every event)
     select
+        event_source,
         event_id,
         user_id,
         session_id,
+        request_key,
         event_name,
         event_ts,
         event_date,
@@ -35,9 +39,34 @@ with events as (
         error_message,
         message_truncated,
         landed_at
-    from {{ ref('stg_aptabase__events') }}
+    from {{ ref('int_events_unioned') }}
     {%- if rebuild_from is not none %}
         where event_ts >= cast('{{ rebuild_from }}' as timestamp)
+    {%- endif %}
+
+),
+
+event_echoes as (
+
+    select * from {{ ref('event_echoes') }}
+
+),
+
+echoes as (
+
+    -- events that repeat another event of the same request (seed `event_echoes`: a panic
+    -- writes `ao.daemon.panic` and `ao.http.5xx`): one failure, one use, not two. Read
+    -- apart from `events` (a CTE read twice is materialized), only rows with a request.
+    select distinct echo.event_id
+    from {{ ref('int_events_unioned') }} as echo
+    inner join event_echoes
+        on echo.event_name = event_echoes.event_name
+    inner join {{ ref('int_events_unioned') }} as original
+        on echo.request_key = original.request_key
+        and event_echoes.echo_of = original.event_name
+    where echo.request_key is not null
+    {%- if rebuild_from is not none %}
+        and echo.event_ts >= cast('{{ rebuild_from }}' as timestamp)
     {%- endif %}
 
 ),
@@ -52,6 +81,7 @@ joined as (
 
     select
         events.*,
+        echoes.event_id is not null as is_echo,
         event_names.action,
         event_names.name_role,
         event_names.outcome_prop,
@@ -63,6 +93,8 @@ joined as (
     from events
     inner join event_names
         on events.event_name = event_names.event_name
+    left join echoes
+        on events.event_id = echoes.event_id
 
 ),
 
@@ -71,12 +103,15 @@ roled as (
     select
         *,
         case
+            when is_echo then 'usage'
             when name_role != 'outcome' then name_role
             when outcome_value in ('true', 'success', 'succeeded', 'ok', '1') then 'success'
             when outcome_value in ('false', 'failure', 'failed', 'error', '0') then 'failure'
             else 'usage'
         end as event_role,
-        json_extract_string(string_props, '$.error_code') as error_code
+        json_extract_string(string_props, '$.error_code') as error_code,
+        json_extract_string(string_props, '$.error_kind') as error_kind,
+        json_extract_string(string_props, '$.fingerprint') as error_fingerprint
     from joined
 
 )

@@ -1,8 +1,9 @@
 {#- Each failure event with its class and bucket. Rules (seed `failure_rules`) are tried in
-    priority order against the message, the event name or the `error_code` prop; the first
-    match wins. A class fixed by the taxonomy overrides the rule's. Unmatched failures are
-    `unclassified` and bucketed by their message template (or event name and error code
-    when they have no message).
+    priority order against the message, the event name, the `error_code` or the
+    `error_kind` prop; the first match wins. A class fixed by the taxonomy overrides the
+    rule's. Failures no rule buckets are bucketed by their message template, or without a
+    message by event name, error code and the app's own `fingerprint` prop (ReverbCode's
+    grouping key); unmatched ones are `unclassified`.
     Incremental: a failure's class depends only on the event itself and on inputs whose
     change makes ctl_incremental_window rebuild everything, so a run classifies the failures
     not classified yet; the pre-hook drops events that are no longer failures. -#}
@@ -37,12 +38,13 @@ rules as (
 
 match_inputs as (
 
-    -- the rules read only these three columns: match each distinct combination once
+    -- the rules read only these four columns: match each distinct combination once
     -- (a pattern from a table is compiled per row it is tried on)
     select distinct
         error_message,
         event_name,
-        error_code
+        error_code,
+        error_kind
     from failures
 
 ),
@@ -53,6 +55,7 @@ rule_matches as (
         match_inputs.error_message,
         match_inputs.event_name,
         match_inputs.error_code,
+        match_inputs.error_kind,
         rules.rule_id,
         rules.issue_bucket,
         rules.failure_class,
@@ -63,10 +66,15 @@ rule_matches as (
             when 'message' then regexp_matches(match_inputs.error_message, rules.pattern, 'i')
             when 'event_name' then regexp_matches(match_inputs.event_name, rules.pattern, 'i')
             when 'error_code' then regexp_matches(match_inputs.error_code, rules.pattern, 'i')
+            when 'error_kind' then regexp_matches(match_inputs.error_kind, rules.pattern, 'i')
             else false
         end
     qualify row_number() over (
-        partition by match_inputs.error_message, match_inputs.event_name, match_inputs.error_code
+        partition by
+            match_inputs.error_message,
+            match_inputs.event_name,
+            match_inputs.error_code,
+            match_inputs.error_kind
         order by rules.priority, rules.rule_id
     ) = 1
 
@@ -82,7 +90,9 @@ classified as (
         coalesce(
             rule_matches.issue_bucket,
             failures.message_template,
-            failures.event_name || coalesce(' [error_code=' || failures.error_code || ']', '')
+            failures.event_name
+            || coalesce(' [error_code=' || failures.error_code || ']', '')
+            || coalesce(' [fingerprint=' || failures.error_fingerprint || ']', '')
         ) as issue_bucket,
         case when rule_matches.issue_bucket is null then 'template' else rule_matches.rule_id end
             as bucket_source
@@ -91,6 +101,7 @@ classified as (
         on failures.error_message is not distinct from rule_matches.error_message
         and failures.event_name is not distinct from rule_matches.event_name
         and failures.error_code is not distinct from rule_matches.error_code
+        and failures.error_kind is not distinct from rule_matches.error_kind
 
 )
 

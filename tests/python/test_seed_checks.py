@@ -39,7 +39,7 @@ def test_typos_in_seeds_fail_the_build_naming_row_and_value(tmp_path):
     assert result.returncode != 0
     expected = [
         f"failure_rules.match_on: 'mesage' (rule_id {rules[0]['rule_id']}) is not one of "
-        "message, event_name, error_code",
+        "message, event_name, error_code, error_kind",
         f"failure_rules.pattern of rule_id '{rules[1]['rule_id']}' is not a regular expression "
         "that compiles: load_model failed: (unclosed",
         f"failure_rules.rule_id: '{rules[2]['rule_id']}' is on 2 rows; it must be on one",

@@ -1,13 +1,14 @@
-{#- The landing summary reconciles exactly with what staging holds: every landed row is one
-    recorded copy; the rows that were not duplicates are the staged events; every event's
-    copy count adds up to the copies recorded. Fails with the counts that disagree. -#}
+{#- The landing summary of Aptabase exports reconciles exactly with what staging holds:
+    every landed row is one recorded copy; the rows that were not duplicates are the staged
+    events; every event's copy count adds up to the copies recorded. Fails with the counts that disagree. -#}
 
 with landing_summary as (
 
     select
         coalesce(sum(rows_landed), 0) as rows_landed,
         coalesce(sum(rows_landed - duplicate_rows), 0) as new_events
-    from {{ source('aptabase', 'landed_files') }}
+    from {{ source('landing', 'landed_files') }}
+    where event_source = 'aptabase'
 
 ),
 

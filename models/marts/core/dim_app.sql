@@ -4,7 +4,7 @@
 
 with landed_apps as (
 
-    select * from {{ ref('stg_aptabase__landed_apps') }}
+    select * from {{ ref('stg_landing__landed_apps') }}
 
 ),
 

@@ -2,8 +2,10 @@
     the same session (the same user when the event has no session) after the start, before
     the action's next start and within `attempt_timeout_hours`. A start with no such outcome
     is `abandoned`. An outcome that closes no start is kept as an orphan attempt. Actions
-    that have no start event at all (one-event lifecycles such as Vibe's
-    `handoff_transcribe`) are attempts of their own, not orphans.
+    that have no start event at all are attempts of their own, not orphans: one-event
+    lifecycles (Vibe's `handoff_transcribe`, its outcome in a prop) and actions whose
+    success and failure have names of their own (ReverbCode's spawn: attempts = spawned +
+    spawn_failed).
     Incremental: each run replaces the attempts of the days from the run window on
     (ctl_incremental_window), paired over the events from `attempt_timeout_hours` before
     the window (an outcome can close a start no older than that); whether an action has
@@ -46,6 +48,21 @@ with actions_with_starts as (
 
 ),
 
+actions_with_both_outcomes as (
+
+    -- actions whose success and failure are events of their own names (ReverbCode's
+    -- `ao.session.spawned` / `ao.session.spawn_failed`): without a start, each outcome is an
+    -- attempt of its own. An action with failure names only (a usage error) has no
+    -- denominator: its failures are no attempts.
+    select action
+    from {{ ref('int_event_names_classified') }}
+    group by action
+    having
+        count(case when name_role = 'success' then 1 end) > 0
+        and count(case when name_role = 'failure' then 1 end) > 0
+
+),
+
 lifecycle_events as (
 
     select
@@ -65,12 +82,15 @@ lifecycle_events as (
         events.issue_bucket,
         event_names.name_role,
         -- actions without any start are one-event lifecycles
-        actions_with_starts.action is not null as action_has_starts
+        actions_with_starts.action is not null as action_has_starts,
+        actions_with_both_outcomes.action is not null as action_has_both_outcomes
     from {{ ref('fct_events') }} as events
     inner join {{ ref('int_event_names_classified') }} as event_names
         on events.event_name = event_names.event_name
     left join actions_with_starts
         on events.action = actions_with_starts.action
+    left join actions_with_both_outcomes
+        on events.action = actions_with_both_outcomes.action
     where
         events.event_role in ('start', 'success', 'failure')
         and {{ events_read }}
@@ -198,7 +218,9 @@ attempts_of_one_event_lifecycles as (
         os_version,
         event_date
     from lifecycle_events
-    where not action_has_starts and name_role = 'outcome'
+    where
+        not action_has_starts
+        and (name_role = 'outcome' or action_has_both_outcomes)
 
 ),
 

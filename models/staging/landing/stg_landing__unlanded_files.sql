@@ -2,7 +2,7 @@
     were on, which the next incremental build rebuilds (ctl_incremental_window). A warehouse
     last landed before files could be taken back has no raw.unlanded_files: no rows then. -#}
 
-{%- set unlanded = source('aptabase', 'unlanded_files') %}
+{%- set unlanded = source('landing', 'unlanded_files') %}
 {%- set found = none %}
 {%- if execute %}
     {%- set found = adapter.get_relation(unlanded.database, unlanded.schema, unlanded.identifier) %}
