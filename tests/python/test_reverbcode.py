@@ -1,0 +1,281 @@
+"""ReverbCode's `ao.db` end to end: a generated fleet landed and built, checked against counts
+computed here, independently, by reading the SQLite files with Python's sqlite3."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import uuid
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from conftest import land, query, run_cli, run_dbt
+
+from telemetry.devtools.sample_reverbcode import generate_reverbcode_sample, go_time
+
+INSTALLS = 8
+#: error_kind -> class (reverbcode.md: invalid, not_found are the user's; conflict, internal the app's)
+KIND_CLASS = {"invalid": "user_input", "not_found": "user_input", "usage": "user_input"}
+
+
+@dataclass(frozen=True)
+class Row:
+    install: str
+    event_id: str
+    name: str
+    day: date
+    request_id: str
+    payload: dict
+
+
+def parse_go_time(text: str) -> datetime:
+    """`2026-06-24 12:34:56.123456789 +0000 UTC` -> an aware datetime (microseconds)."""
+    stamp, offset, _zone = text.rsplit(" ", 2)
+    whole, _, fraction = stamp.partition(".")
+    micros = (fraction + "000000")[:6]
+    return datetime.strptime(f"{whole}.{micros} {offset}", "%Y-%m-%d %H:%M:%S.%f %z").astimezone(UTC)
+
+
+def read_fleet(folder: Path) -> list[Row]:
+    """Every telemetry row of every install, read straight from the files."""
+    rows: list[Row] = []
+    for db_file in sorted(folder.glob("*/ao.db")):
+        id_file = db_file.parent / "telemetry_install_id"
+        install = id_file.read_text().strip() if id_file.exists() else f"derived:{db_file.parent.name}"
+        with sqlite3.connect(f"file:{db_file}?mode=ro", uri=True) as con:
+            for event_id, occurred, name, request, payload in con.execute(
+                "select id, occurred_at, name, request_id, payload_json from telemetry_event"
+            ):
+                day = parse_go_time(occurred).date()
+                rows.append(Row(install, event_id, name, day, request, json.loads(payload)))
+    return rows
+
+
+def failures_by_class_and_bucket(rows: list[Row]) -> Counter:
+    """The failures as reverbcode.md describes them: a spawn failure classed by its
+    error_kind, a usage error the user's, a panic the app's; a 5xx that a panic of the same
+    request wrote is that panic, not a second failure; buckets by name, error code and
+    fingerprint."""
+    panics = {r.request_id for r in rows if r.name == "ao.daemon.panic"}
+    counted: Counter = Counter()
+    for r in rows:
+        if r.name == "ao.http.5xx" and r.request_id in panics:
+            continue
+        if r.name == "ao.session.spawn_failed":
+            failure_class = KIND_CLASS.get(r.payload["error_kind"], "runtime")
+        elif r.name == "ao.cli.usage_errors":
+            failure_class = "user_input"
+        elif r.name in ("ao.daemon.panic", "ao.http.5xx"):
+            failure_class = "runtime"
+        else:
+            continue
+        bucket = r.name
+        if "error_code" in r.payload:
+            bucket += f" [error_code={r.payload['error_code']}]"
+        if "fingerprint" in r.payload:
+            bucket += f" [fingerprint={r.payload['fingerprint']}]"
+        counted[(failure_class, bucket)] += 1
+    return counted
+
+
+@pytest.fixture(scope="module")
+def fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("fleet")
+    generate_reverbcode_sample(out, installs=INSTALLS, seed=11)
+    return out
+
+
+@pytest.fixture(scope="module")
+def rows(fleet: Path) -> list[Row]:
+    return read_fleet(fleet)
+
+
+@pytest.fixture(scope="module")
+def built(fleet: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("warehouse")
+    db = tmp / "warehouse.duckdb"
+    land(db, fleet)
+    run_dbt("build", db=db, tmp=tmp)
+    return db
+
+
+def test_the_fleet_has_every_quirk(rows: list[Row], fleet: Path) -> None:
+    names = Counter(r.name for r in rows)
+    assert {"ao.session.spawned", "ao.session.spawn_failed", "ao.daemon.panic", "ao.cli.usage_errors"} <= set(
+        names
+    )
+    assert min(r.day for r in rows) < date(2026, 6, 21), "rows written before fingerprints existed"
+    assert any("fingerprint" not in r.payload for r in rows if r.name == "ao.session.spawn_failed")
+    assert any(r.payload.get("error_kind") == kind for r in rows for kind in ("invalid", "conflict"))
+    assert not (fleet / f"install-{INSTALLS:02d}" / "telemetry_install_id").exists()
+    repeats = Counter((r.install, r.name) for r in rows if r.name == "ao.onboarding.first_project_added")
+    assert max(repeats.values()) > 1, "a 'first' event that repeats"
+
+
+def test_events_and_installs_match_the_files(built: Path, rows: list[Row]) -> None:
+    assert dict(query(built, "select event_name, count(*) from marts.fct_events group by 1")) == Counter(
+        r.name for r in rows
+    )
+    assert query(built, "select * from marts.dim_app") == [("reverbcode", "reverbcode", "install")]
+    daily: dict[date, set[str]] = defaultdict(set)
+    for r in rows:
+        daily[r.day].add(r.install)
+    published = dict(query(built, "select day, active_users from marts.kpi_activity_daily"))
+    assert published == {day: len(installs) for day, installs in daily.items()}
+
+
+def test_spawn_attempts_failures_and_rate_match_the_files(built: Path, rows: list[Row]) -> None:
+    spawned = sum(r.name == "ao.session.spawned" for r in rows)
+    failed = sum(r.name == "ao.session.spawn_failed" for r in rows)
+    [(attempts, failures, successes, basis, rate)] = query(
+        built,
+        "select attempts, failures, successes, rate_basis, failure_rate from marts.kpi_action_lifecycle"
+        " where action = 'ao.session.spawn'",
+    )
+    assert (attempts, failures, successes, basis) == (spawned + failed, failed, spawned, "outcomes")
+    assert rate == pytest.approx(failed / (spawned + failed))
+
+
+def test_failures_by_class_and_bucket_match_the_files(built: Path, rows: list[Row]) -> None:
+    published = query(
+        built,
+        "select failure_class, issue_bucket, count(*) from marts.fct_events"
+        " where event_role = 'failure' group by 1, 2",
+    )
+    assert Counter({(c, b): n for c, b, n in published}) == failures_by_class_and_bucket(rows)
+
+
+def test_a_later_copy_of_a_database_adds_only_its_new_rows(fleet: Path, tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    original = fleet / "install-01"
+    land(db, original / "ao.db")
+    before = query(db, "select count(*) from raw.reverbcode_events")[0][0]
+    later = tmp_path / "bug-report" / "install-01"
+    shutil.copytree(original, later)
+    new_rows = [
+        (
+            f"tev_{uuid.uuid4()}",
+            go_time(datetime(2026, 7, 6, 9, 0, n, tzinfo=UTC)),
+            "ao.daemon.started",
+            "daemon",
+            "info",
+            None,
+            None,
+            "",
+            '{"agent":"codex","port":3847}',
+        )
+        for n in range(3)
+    ]
+    with sqlite3.connect(later / "ao.db") as con:
+        con.executemany("insert into telemetry_event values (?, ?, ?, ?, ?, ?, ?, ?, ?)", new_rows)
+    con.close()
+    out = land(db, later / "ao.db")
+    assert (
+        f"{before + 3} rows read = {before + 3} rows landed + 0 rejected; {before} of the landed rows" in out
+    )
+    assert query(db, "select count(*), count(distinct id) from raw.reverbcode_events") == [
+        (before + 3, before + 3)
+    ]
+    installs = query(db, "select distinct _install_id from raw.reverbcode_events")
+    assert installs == [((original / "telemetry_install_id").read_text().strip(),)]
+
+
+def test_a_database_in_use_is_read_without_disturbing_the_daemon(fleet: Path, tmp_path: Path) -> None:
+    live = tmp_path / "live"
+    shutil.copytree(fleet / "install-02", live)
+    daemon = sqlite3.connect(live / "ao.db", isolation_level=None)
+    daemon.execute("pragma journal_mode = wal")
+    daemon.execute("pragma wal_autocheckpoint = 0")  # the daemon's committed rows stay in the WAL
+    committed = (
+        f"tev_{uuid.uuid4()}",
+        go_time(datetime(2026, 7, 6, 8, tzinfo=UTC)),
+        "ao.daemon.started",
+        "daemon",
+        "info",
+        None,
+        None,
+        "",
+        "{}",
+    )
+    daemon.execute("insert into telemetry_event values (?, ?, ?, ?, ?, ?, ?, ?, ?)", committed)
+    daemon.execute("begin immediate")  # a write in progress: holds the write lock
+    daemon.execute(
+        "insert into telemetry_event values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (f"tev_{uuid.uuid4()}", *committed[1:]),
+    )
+    try:
+        db = tmp_path / "w.duckdb"
+        land(db, live / "ao.db")
+        ids = {row[0] for row in query(db, "select id from raw.reverbcode_events")}
+        assert committed[0] in ids, "rows committed to the WAL are read"
+        with sqlite3.connect(f"file:{live / 'ao.db'}?mode=ro", uri=True) as reader:
+            assert len(ids) == reader.execute("select count(*) from telemetry_event").fetchone()[0]
+        daemon.execute("commit")  # the daemon was never blocked
+    finally:
+        daemon.close()
+
+
+def test_bad_databases_fail_in_one_line_and_the_rest_lands(fleet: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "mixed"
+    shutil.copytree(fleet / "install-03", folder / "good")
+    old = folder / "old" / "ao.db"
+    old.parent.mkdir()
+    with sqlite3.connect(old) as con:
+        con.execute("create table sessions (id text)")
+    con.close()
+    cut = folder / "cut" / "ao.db"
+    cut.parent.mkdir()
+    cut.write_bytes((fleet / "install-04" / "ao.db").read_bytes()[:6000])
+    db = tmp_path / "w.duckdb"
+    result = run_cli("land", str(folder), "--db", str(db))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    [error] = result.stderr.strip().splitlines()
+    assert "2 of 3 files could not land" in error
+    assert f"{old}: could not land it: no telemetry_event table" in result.stdout
+    assert f"{cut}: could not land it: not a readable SQLite database" in result.stdout
+    good = query(db, "select count(*) from raw.reverbcode_events")[0][0]
+    with sqlite3.connect(folder / "good" / "ao.db") as con:
+        assert good == con.execute("select count(*) from telemetry_event").fetchone()[0]
+    con.close()
+    assert query(db, "select count(*) from raw.landed_files") == [(1,)]
+    run_dbt("build", db=db, tmp=tmp_path)  # later builds are green
+
+
+def test_repository_and_host_names_are_never_published(fleet: Path, tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    land(db, fleet)
+    env = {"DBT_TARGET_PATH": str(tmp_path / "target"), "DBT_LOG_PATH": str(tmp_path / "logs")}
+    assert run_cli("build", db=db, env=env).returncode == 0
+    report = run_cli("report", "--out", str(tmp_path / "r.html"), db=db, env=env)
+    assert report.returncode == 0, report.stderr
+    published = tmp_path / "w.published.duckdb"
+    columns = query(
+        published,
+        "select table_schema, table_name, column_name from information_schema.columns"
+        " where data_type in ('VARCHAR', 'JSON')",
+    )
+    projects: set[str] = set()
+    hosts: set[str] = set()
+    for db_file in fleet.glob("*/ao.db"):
+        with sqlite3.connect(f"file:{db_file}?mode=ro", uri=True) as con:
+            projects |= {row[0] for row in con.execute("select project_id from telemetry_event") if row[0]}
+            hosts |= {
+                row[0].split("/")[0]
+                for row in con.execute("select request_id from telemetry_event")
+                if row[0]
+            }
+        con.close()
+    assert "jane-doe-taxes" in projects
+    personal = projects | hosts
+    texts = [report.stdout, (tmp_path / "r.html").read_text()]
+    for schema, table, column in columns:
+        texts += [
+            str(v[0]) for v in query(published, f'select distinct "{column}" from "{schema}"."{table}"')
+        ]
+    leaked = {name for name in personal for text in texts if name in text}
+    assert not leaked
