@@ -27,7 +27,8 @@ from pathlib import Path
 
 import duckdb
 
-from telemetry.errors import UserError, exception_line
+from telemetry.errors import UserError
+from telemetry.sources.lines import BLANK, BLANK_TEXT, drop_lines, lines_of, read_lines
 from telemetry.sql import sql_literal
 
 #: A whole line of CSV fields: each quoted (quotes doubled inside) or unquoted (no quote or comma).
@@ -36,9 +37,6 @@ _LINE_PATTERN = f"(?:{_FIELD})(?:,(?:{_FIELD}))*"
 #: Each field with the comma before it (none before the first).
 _FIELD_PATTERN = f"(?:^|,)({_FIELD})"
 _QUOTES = "(length(text) - length(replace(text, '\"', '')))"
-#: An empty line (a line of spaces is a line, and is rejected for its missing columns).
-_BLANK_TEXT = "(text is null or text = '' or text = chr(13))"
-_BLANK = f"(not _bad_encoding and {_BLANK_TEXT})"
 
 
 @dataclass(frozen=True)
@@ -60,44 +58,34 @@ def read_csv_file(con: duckdb.DuckDBPyConnection, path: Path, source: str) -> Cs
         counts = _line_counts(con, path)
         if counts and not counts[1] and _read_with_duckdb(con, path, len(header), counts[0] - 1):
             return CsvRead(header, counts[0], 0)
-    _read_lines(con, path, source)
+    read_lines(con, path, source)
     blank, header_line, header_text, header_bad, total = con.execute(
         f"""
         select
-            count(*) filter (where {_BLANK}),
-            min(_line) filter (where not {_BLANK}),
-            arg_min(text, _line) filter (where not {_BLANK}),
-            coalesce(arg_min(_bad_encoding, _line) filter (where not {_BLANK}), false),
+            count(*) filter (where {BLANK}),
+            min(_line) filter (where not {BLANK}),
+            arg_min(text, _line) filter (where not {BLANK}),
+            coalesce(arg_min(_bad_encoding, _line) filter (where not {BLANK}), false),
             count(*)
         from _lines
         """
     ).fetchone()
     if header_line is None:
         _empty_tables(con)
-        _drop_lines(con)
+        drop_lines(con)
         return CsvRead(None, 0, blank)
     if header_bad:
         raise UserError(f"{source}: the header line (line {header_line}) is not UTF-8 text")
     header = _header(header_text, header_line, source)
     _read_line_by_line(con, len(header), header_line)
-    _drop_lines(con)
+    drop_lines(con)
     return CsvRead(header, total - blank, blank)
-
-
-def _lines_of(path: Path, rejects: bool = False) -> str:
-    """read_csv over the physical lines of `path`: one text column, an empty line as null."""
-    keep = ", store_rejects = true, rejects_table = '_line_rejects', rejects_scan = '_line_reject_scans'"
-    return (
-        f"read_csv({sql_literal(str(path))}, columns = {{'text': 'VARCHAR'}}, header = false,"
-        " delim = '\\0', quote = '', escape = '', auto_detect = false, strict_mode = false"
-        f"{keep if rejects else ''})"
-    )
 
 
 def _first_line(con: duckdb.DuckDBPyConnection, path: Path) -> str | None:
     """Line 1's text; None when it is blank or cannot be read (the slow way tells why)."""
     try:
-        row = con.execute(f"select text from {_lines_of(path)} limit 1").fetchone()
+        row = con.execute(f"select text from {lines_of(path)} limit 1").fetchone()
     except duckdb.Error:
         return None
     return row[0] if row and row[0] is not None and row[0].strip() else None
@@ -109,8 +97,8 @@ def _line_counts(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[int, int] 
     which)."""
     try:
         read, blank, irregular = con.execute(
-            f"select count(*), count(*) filter (where {_BLANK_TEXT}),"
-            f" count(*) filter (where {_BLANK_TEXT} or contains(text, chr(0))) from {_lines_of(path)}"
+            f"select count(*), count(*) filter (where {BLANK_TEXT}),"
+            f" count(*) filter (where {BLANK_TEXT} or contains(text, chr(0))) from {lines_of(path)}"
         ).fetchone()
     except duckdb.Error:
         return None
@@ -126,60 +114,6 @@ def _header(text: str, line: int, source: str) -> list[str]:
             f"found: {', '.join(header[:8]) or 'nothing'}); is this an Aptabase export?"
         )
     return header
-
-
-def _drop_lines(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(
-        "drop view if exists _lines; drop table if exists _lines_read; drop table if exists _physical;"
-        " drop table if exists _line_rejects; drop table if exists _line_reject_scans;"
-        " drop table if exists _rejects; drop table if exists _reject_scans"
-    )
-
-
-def _read_lines(con: duckdb.DuckDBPyConnection, path: Path, source: str) -> None:
-    """`_lines`: every physical line (`_line`, `text`, `_bad_encoding`), blank lines as
-    null text, lines that are not UTF-8 with their text as DuckDB shows it."""
-    con.execute(
-        "drop table if exists _physical; drop table if exists _line_rejects;"
-        " drop table if exists _line_reject_scans; drop view if exists _lines; drop table if exists _lines_read"
-    )
-    try:
-        con.execute(
-            f"""
-            create temp table _physical as
-            select text from {_lines_of(path, rejects=True)}
-            """
-        )
-    except duckdb.Error as exc:
-        raise UserError(f"{source}: cannot read it as text ({exception_line(exc)})") from None
-    rejected = con.execute("select count(distinct line) from _line_rejects").fetchone()[0]
-    if not rejected:
-        con.execute(
-            "create temp view _lines as"
-            " select rowid + 1 as _line, text, false as _bad_encoding from _physical"  # rowid from 0
-        )
-        return
-    # a line DuckDB could not read is missing from _physical: the k-th line read is the
-    # k-th line number that was not rejected
-    con.execute(
-        f"""
-        create temp table _lines_read as
-        with rejected_lines as (
-            select line, any_value(csv_line) as text from _line_rejects group by line
-        ),
-        read_lines as (
-            select line, row_number() over (order by line) - 1 as ord
-            from range(1, (select count(*) from _physical) + {rejected} + 1) as r (line)
-            where line not in (select line from rejected_lines)
-        )
-        select read_lines.line as _line, physical.text, false as _bad_encoding
-        from (select rowid as ord, text from _physical) as physical
-        inner join read_lines on physical.ord = read_lines.ord
-        union all
-        select line, trim(text, chr(10) || chr(13)), true from rejected_lines;
-        create temp view _lines as select * from _lines_read
-        """
-    )
 
 
 def _read_with_duckdb(con: duckdb.DuckDBPyConnection, path: Path, width: int, data_lines: int) -> bool:
@@ -261,7 +195,7 @@ def _read_line_by_line(con: duckdb.DuckDBPyConnection, width: int, header_line: 
                     then 'MISPLACED QUOTE: a quote inside an unquoted field or after a closing quote'
             end as problem
         from _lines
-        where _line > {header_line} and not {_BLANK};
+        where _line > {header_line} and not {BLANK};
 
         create or replace temp table _fields as
         select
