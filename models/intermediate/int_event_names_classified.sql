@@ -8,6 +8,8 @@ with observed_names as (
     select event_name from {{ ref('stg_aptabase__event_names') }}
     union
     select distinct event_name from {{ ref('stg_reverbcode__events') }}
+    union
+    select distinct event_name from {{ ref('stg_posthog__events') }}
 
 ),
 

@@ -56,11 +56,38 @@ reverbcode as (
 
 ),
 
+posthog as (
+
+    select
+        'posthog' as event_source,
+        event_id,
+        user_id,
+        session_id,
+        request_key,
+        event_name,
+        event_ts,
+        event_date,
+        app_version,
+        {{ app_version_sort_key('app_version') }} as app_version_sort_key,
+        {{ os_family('os_name') }} as os_family,
+        os_name,
+        os_version,
+        props as string_props,
+        cast(null as json) as numeric_props,
+        cast(null as varchar) as error_message,
+        false as message_truncated,
+        landed_at
+    from {{ ref('stg_posthog__events') }}
+
+),
+
 unioned as (
 
     select * from aptabase
     union all
     select * from reverbcode
+    union all
+    select * from posthog
 
 )
 

@@ -1,8 +1,8 @@
 """An invented ReverbCode fleet: one `ao.db` per install, as the daemon writes it.
 
-    generate_reverbcode_sample(out, days=14, end_date=..., seed=7, installs=6) -> dict
+    generate_reverbcode_sample(out, days=21, end_date=..., seed=7, installs=20) -> dict
 
-Each install gets a folder `<out>/<folder>/` with `ao.db` (WAL mode; the migrations' goose
+Each install gets a folder `<out>/ao-db/<folder>/` with `ao.db` (WAL mode; the migrations' goose
 table and the `telemetry_event` table of migration 0015, reverbcode.md) and, except one,
 `telemetry_install_id`. Every quirk an analysis must handle is in it: `occurred_at` in Go's
 `time.Time.String()` form with 0 to 9 fraction digits and ties; rows before 2026-06-21
@@ -10,12 +10,20 @@ without `component`/`operation`/`fingerprint`; a CLI call written twice (`ao.cli
 and `ao.app.active`, one request id); a panic written twice (`ao.daemon.panic` and
 `ao.http.5xx`, one request id); spawn attempts that succeed or fail with each `error_kind`;
 "first" onboarding events that repeat; waiting-input periods, some never closed; project
-ids that are personal repository names; request ids holding a host name. Returns a small
-manifest (installs, their folders and rows).
+ids that are personal repository names; request ids holding a host name.
+
+The same events, as ReverbCode's PostHog sink sends them (distinct_id = the install id;
+properties: source, level, request_id, project_id_hash and session_id_hash as sha256 hex,
+the payload) and as PostHog's S3 batch export writes them, go to `<out>/posthog/`: JSON Lines
+files cut by ingestion time (a late event in the next file), gzip with one member per line,
+`$ip` and `$geoip_*` added at ingestion, `person_properties` with an e-mail, an event twice in
+one file, `properties` as a JSON string on some lines, a backfill repeating a day, and the
+last interval as Parquet. Returns a small manifest (installs, their folders and rows).
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import random
@@ -24,6 +32,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+
+import duckdb
 
 DEFAULT_END_DATE = date(2026, 7, 5)
 DEFAULT_DAYS = 21
@@ -286,6 +296,7 @@ def generate_reverbcode_sample(
     rows. The last install has no `telemetry_install_id` file (its id is derived)."""
     rng = random.Random(seed)
     manifest: dict = {"app": "reverbcode", "installs": []}
+    fleet: list[Install] = []
     first_day = end_date - timedelta(days=days - 1)
     for number in range(installs):
         install = Install(
@@ -294,12 +305,13 @@ def generate_reverbcode_sample(
             host=rng.choice(("janes-macbook", "build-box", "kevin-laptop")),
         )
         writer = Writer(install, rng)
+        fleet.append(install)
         joined = first_day + timedelta(days=rng.randrange(0, max(1, days // 2)))
         active = [d for d in (joined + timedelta(n) for n in range((end_date - joined).days + 1))]
         for index, day in enumerate(active):
             if index == 0 or rng.random() < 0.7:
                 _install_day(writer, day, rng, first_day=index == 0)
-        folder = out / install.folder
+        folder = out / "ao-db" / install.folder
         write_database(folder / "ao.db", install.rows, f"{joined.isoformat()} 07:59:00")
         id_file = folder / "telemetry_install_id"
         if number < installs - 1:
@@ -310,5 +322,122 @@ def generate_reverbcode_sample(
             {"folder": install.folder, "install_id": install.install_id, "rows": len(install.rows)}
         )
     manifest["rows"] = sum(i["rows"] for i in manifest["installs"])
+    manifest["posthog_files"] = write_posthog_export(out / "posthog", fleet, rng)
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest
+
+
+# --------------------------------------------------------------------------- PostHog
+
+
+POSTHOG_NAMESPACE = uuid.UUID("932979b4-65c3-4424-8467-0b66ec27bc22")
+
+
+def sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def posthog_event(install: Install, row: tuple, rng: random.Random) -> dict:
+    """One `ao.db` row as PostHog's batch export holds it after the sink sent it."""
+    event_id, occurred, name, source, level, project, session, request, payload = row
+    stamp, _offset, _zone = occurred.rsplit(" ", 2)
+    whole, _, fraction = stamp.partition(".")
+    moment = datetime.strptime(whole, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+    micros = int((fraction + "000000")[:6])
+    moment = moment.replace(microsecond=micros)
+    properties: dict = {"source": source, "level": level, **json.loads(payload)}
+    if request:
+        properties["request_id"] = request
+    if project:
+        properties["project_id_hash"] = sha256_hex(project)
+    if session:
+        properties["session_id_hash"] = sha256_hex(session)
+    properties["$ip"] = f"203.0.113.{rng.randrange(1, 255)}"
+    properties["$geoip_city_name"] = rng.choice(("Lisbon", "Austin", "Berlin"))
+    properties["$geoip_country_code"] = rng.choice(("PT", "US", "DE"))
+    ingested = moment + timedelta(seconds=rng.choice((2, 5, 30, 3600 * 3)))
+    return {
+        "uuid": str(uuid.uuid5(POSTHOG_NAMESPACE, event_id)),
+        "event": name,
+        "distinct_id": install.install_id,
+        "person_id": str(uuid.uuid5(POSTHOG_NAMESPACE, f"1:{install.install_id}")),
+        "properties": properties,
+        "person_properties": {"email": "jane.doe@example.com", "name": "Jane Doe"},
+        "elements_chain": "",
+        "timestamp": moment.isoformat(),
+        "created_at": ingested.isoformat(),
+        "_inserted_at": ingested.isoformat(),
+    }
+
+
+def _write_jsonl_gz(path: Path, events: list[dict], rng: random.Random) -> None:
+    """Gzip with one member per line, as the S3 destination writes it; key order varies."""
+    with path.open("wb") as handle:
+        for event in events:
+            items = list(event.items())
+            rng.shuffle(items)
+            record = dict(items)
+            if rng.random() < 0.1:  # a value that was written as a JSON string
+                record["properties"] = json.dumps(record["properties"])
+            handle.write(gzip.compress((json.dumps(record) + "\n").encode(), mtime=0))
+
+
+def _write_parquet(path: Path, events: list[dict]) -> None:
+    """Parquet as the export writes it: JSON columns as strings, times as UTC instants."""
+    staging = path.with_suffix(".tmp.jsonl")
+    with staging.open("w", encoding="utf-8") as handle:
+        for event in events:
+            flat = {**event, "properties": json.dumps(event["properties"])}
+            flat["person_properties"] = json.dumps(event["person_properties"])
+            handle.write(json.dumps(flat) + "\n")
+    with duckdb.connect() as con:
+        con.execute("set timezone = 'UTC'")
+        con.execute(
+            f"""
+            copy (
+                select uuid, event, distinct_id, person_id, properties, person_properties,
+                    elements_chain, cast("timestamp" as timestamptz) as "timestamp",
+                    cast(created_at as timestamptz) as created_at, _inserted_at
+                from read_json('{staging}', format = 'newline_delimited', columns = {{
+                    uuid: 'VARCHAR', event: 'VARCHAR', distinct_id: 'VARCHAR', person_id: 'VARCHAR',
+                    properties: 'VARCHAR', person_properties: 'VARCHAR', elements_chain: 'VARCHAR',
+                    "timestamp": 'VARCHAR', created_at: 'VARCHAR', _inserted_at: 'VARCHAR'
+                }})
+                order by created_at
+            ) to '{path}' (format parquet, compression zstd)
+            """
+        )
+    staging.unlink()
+
+
+def write_posthog_export(out: Path, fleet: list[Install], rng: random.Random) -> list[str]:
+    """The fleet's events as PostHog's S3 batch export: one file per UTC day of ingestion
+    (`created_at`), a repeated event, a backfill of one day by event time, the last day as
+    Parquet. Returns the file names."""
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.iterdir():
+        old.unlink()
+    events = [posthog_event(install, row, rng) for install in fleet for row in install.rows]
+    by_day: dict[str, list[dict]] = {}
+    for event in sorted(events, key=lambda e: e["created_at"]):
+        by_day.setdefault(event["created_at"][:10], []).append(event)
+    days = sorted(by_day)
+    names = []
+    for day in days:
+        start = date.fromisoformat(day)
+        stem = f"{start.isoformat()}T00:00:00-{(start + timedelta(days=1)).isoformat()}T00:00:00"
+        day_events = by_day[day]
+        if day == days[len(days) // 2]:
+            day_events = [*day_events, day_events[0]]  # exported twice in one file
+        if day == days[-1]:
+            _write_parquet(out / f"{stem}.parquet", day_events)
+            names.append(f"{stem}.parquet")
+        else:
+            _write_jsonl_gz(out / f"{stem}.jsonl.gz", day_events, rng)
+            names.append(f"{stem}.jsonl.gz")
+    # a backfill selects by event time: it repeats events exported before
+    backfill_day = days[len(days) // 3]
+    repeated = [e for e in events if e["timestamp"][:10] == backfill_day]
+    _write_jsonl_gz(out / f"backfill-{backfill_day}.jsonl.gz", repeated, rng)
+    names.append(f"backfill-{backfill_day}.jsonl.gz")
+    return names

@@ -1,8 +1,10 @@
-"""ReverbCode's `ao.db` end to end: a generated fleet landed and built, checked against counts
-computed here, independently, by reading the SQLite files with Python's sqlite3."""
+"""ReverbCode end to end, from its `ao.db` files and from its PostHog export: a generated
+fleet landed and built, checked against counts computed here, independently, by reading the
+files with Python (sqlite3; gzip and json; Parquet rows through DuckDB as a plain reader)."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import sqlite3
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import duckdb
 import pytest
 from conftest import land, query, run_cli, run_dbt
 
@@ -43,7 +46,7 @@ def parse_go_time(text: str) -> datetime:
 def read_fleet(folder: Path) -> list[Row]:
     """Every telemetry row of every install, read straight from the files."""
     rows: list[Row] = []
-    for db_file in sorted(folder.glob("*/ao.db")):
+    for db_file in sorted(folder.glob("ao-db/*/ao.db")):
         id_file = db_file.parent / "telemetry_install_id"
         install = id_file.read_text().strip() if id_file.exists() else f"derived:{db_file.parent.name}"
         with sqlite3.connect(f"file:{db_file}?mode=ro", uri=True) as con:
@@ -52,6 +55,35 @@ def read_fleet(folder: Path) -> list[Row]:
             ):
                 day = parse_go_time(occurred).date()
                 rows.append(Row(install, event_id, name, day, request, json.loads(payload)))
+    return rows
+
+
+def read_posthog(folder: Path) -> list[Row]:
+    """Every event of a PostHog export once (by uuid), read straight from the files."""
+    records: dict[str, dict] = {}
+    for path in sorted(folder.iterdir()):
+        if path.name.endswith(".jsonl.gz"):
+            with gzip.open(path, "rt", encoding="utf-8") as handle:
+                found = [json.loads(line) for line in handle if line.strip()]
+        else:
+            with duckdb.connect() as con:
+                cursor = con.execute(
+                    "select uuid, event, distinct_id, properties, strftime(timezone('UTC', \"timestamp\"),"
+                    f" '%Y-%m-%dT%H:%M:%S+00:00') from read_parquet('{path}')"
+                )
+                found = [
+                    {"uuid": u, "event": e, "distinct_id": d, "properties": p, "timestamp": t}
+                    for u, e, d, p, t in cursor.fetchall()
+                ]
+        for record in found:
+            records.setdefault(record["uuid"], record)
+    rows = []
+    for record in records.values():
+        props = record["properties"]
+        props = json.loads(props) if isinstance(props, str) else props
+        day = datetime.fromisoformat(record["timestamp"]).astimezone(UTC).date()
+        request = props.get("request_id", "")
+        rows.append(Row(record["distinct_id"], record["uuid"], record["event"], day, request, props))
     return rows
 
 
@@ -89,21 +121,30 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def rows(fleet: Path) -> list[Row]:
-    return read_fleet(fleet)
+@pytest.fixture(scope="module", params=["ao.db", "posthog"])
+def source(request: pytest.FixtureRequest) -> str:
+    return request.param
 
 
 @pytest.fixture(scope="module")
-def built(fleet: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def rows(fleet: Path, source: str) -> list[Row]:
+    return read_fleet(fleet) if source == "ao.db" else read_posthog(fleet / "posthog")
+
+
+@pytest.fixture(scope="module")
+def built(fleet: Path, source: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("warehouse")
     db = tmp / "warehouse.duckdb"
-    land(db, fleet)
+    if source == "ao.db":
+        land(db, fleet / "ao-db")
+    else:
+        assert run_cli("land", str(fleet / "posthog"), "--app", "reverbcode", db=db).returncode == 0
     run_dbt("build", db=db, tmp=tmp)
     return db
 
 
-def test_the_fleet_has_every_quirk(rows: list[Row], fleet: Path) -> None:
+def test_the_fleet_has_every_quirk(fleet: Path) -> None:
+    rows = read_fleet(fleet)
     names = Counter(r.name for r in rows)
     assert {"ao.session.spawned", "ao.session.spawn_failed", "ao.daemon.panic", "ao.cli.usage_errors"} <= set(
         names
@@ -111,7 +152,7 @@ def test_the_fleet_has_every_quirk(rows: list[Row], fleet: Path) -> None:
     assert min(r.day for r in rows) < date(2026, 6, 21), "rows written before fingerprints existed"
     assert any("fingerprint" not in r.payload for r in rows if r.name == "ao.session.spawn_failed")
     assert any(r.payload.get("error_kind") == kind for r in rows for kind in ("invalid", "conflict"))
-    assert not (fleet / f"install-{INSTALLS:02d}" / "telemetry_install_id").exists()
+    assert not (fleet / "ao-db" / f"install-{INSTALLS:02d}" / "telemetry_install_id").exists()
     repeats = Counter((r.install, r.name) for r in rows if r.name == "ao.onboarding.first_project_added")
     assert max(repeats.values()) > 1, "a 'first' event that repeats"
 
@@ -120,7 +161,9 @@ def test_events_and_installs_match_the_files(built: Path, rows: list[Row]) -> No
     assert dict(query(built, "select event_name, count(*) from marts.fct_events group by 1")) == Counter(
         r.name for r in rows
     )
-    assert query(built, "select * from marts.dim_app") == [("reverbcode", "reverbcode", "install")]
+    [(app, event_source, horizon)] = query(built, "select * from marts.dim_app")
+    assert (app, horizon) == ("reverbcode", "install")
+    assert event_source in ("reverbcode", "posthog")
     daily: dict[date, set[str]] = defaultdict(set)
     for r in rows:
         daily[r.day].add(r.install)
@@ -151,7 +194,7 @@ def test_failures_by_class_and_bucket_match_the_files(built: Path, rows: list[Ro
 
 def test_a_later_copy_of_a_database_adds_only_its_new_rows(fleet: Path, tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
-    original = fleet / "install-01"
+    original = fleet / "ao-db" / "install-01"
     land(db, original / "ao.db")
     before = query(db, "select count(*) from raw.reverbcode_events")[0][0]
     later = tmp_path / "bug-report" / "install-01"
@@ -186,7 +229,7 @@ def test_a_later_copy_of_a_database_adds_only_its_new_rows(fleet: Path, tmp_path
 
 def test_a_database_in_use_is_read_without_disturbing_the_daemon(fleet: Path, tmp_path: Path) -> None:
     live = tmp_path / "live"
-    shutil.copytree(fleet / "install-02", live)
+    shutil.copytree(fleet / "ao-db" / "install-02", live)
     daemon = sqlite3.connect(live / "ao.db", isolation_level=None)
     daemon.execute("pragma journal_mode = wal")
     daemon.execute("pragma wal_autocheckpoint = 0")  # the daemon's committed rows stay in the WAL
@@ -221,7 +264,7 @@ def test_a_database_in_use_is_read_without_disturbing_the_daemon(fleet: Path, tm
 
 def test_bad_databases_fail_in_one_line_and_the_rest_lands(fleet: Path, tmp_path: Path) -> None:
     folder = tmp_path / "mixed"
-    shutil.copytree(fleet / "install-03", folder / "good")
+    shutil.copytree(fleet / "ao-db" / "install-03", folder / "good")
     old = folder / "old" / "ao.db"
     old.parent.mkdir()
     with sqlite3.connect(old) as con:
@@ -229,7 +272,7 @@ def test_bad_databases_fail_in_one_line_and_the_rest_lands(fleet: Path, tmp_path
     con.close()
     cut = folder / "cut" / "ao.db"
     cut.parent.mkdir()
-    cut.write_bytes((fleet / "install-04" / "ao.db").read_bytes()[:6000])
+    cut.write_bytes((fleet / "ao-db" / "install-04" / "ao.db").read_bytes()[:6000])
     db = tmp_path / "w.duckdb"
     result = run_cli("land", str(folder), "--db", str(db))
     assert result.returncode == 1
@@ -248,7 +291,7 @@ def test_bad_databases_fail_in_one_line_and_the_rest_lands(fleet: Path, tmp_path
 
 def test_repository_and_host_names_are_never_published(fleet: Path, tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
-    land(db, fleet)
+    land(db, fleet / "ao-db")
     env = {"DBT_TARGET_PATH": str(tmp_path / "target"), "DBT_LOG_PATH": str(tmp_path / "logs")}
     assert run_cli("build", db=db, env=env).returncode == 0
     report = run_cli("report", "--out", str(tmp_path / "r.html"), db=db, env=env)
@@ -261,7 +304,7 @@ def test_repository_and_host_names_are_never_published(fleet: Path, tmp_path: Pa
     )
     projects: set[str] = set()
     hosts: set[str] = set()
-    for db_file in fleet.glob("*/ao.db"):
+    for db_file in fleet.glob("ao-db/*/ao.db"):
         with sqlite3.connect(f"file:{db_file}?mode=ro", uri=True) as con:
             projects |= {row[0] for row in con.execute("select project_id from telemetry_event") if row[0]}
             hosts |= {
@@ -279,3 +322,48 @@ def test_repository_and_host_names_are_never_published(fleet: Path, tmp_path: Pa
         ]
     leaked = {name for name in personal for text in texts if name in text}
     assert not leaked
+
+
+def test_a_posthog_backfill_that_repeats_a_day_adds_nothing(fleet: Path, tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    files = sorted((fleet / "posthog").iterdir())
+    [backfill] = [f for f in files if f.name.startswith("backfill-")]
+    scheduled = [str(f) for f in files if f != backfill]
+    assert run_cli("land", *scheduled, "--app", "reverbcode", db=db).returncode == 0
+    before = query(db, "select count(*), count(distinct uuid) from raw.posthog_events")
+    result = run_cli("land", str(backfill), "--app", "reverbcode", db=db)
+    assert result.returncode == 0, result.stderr
+    assert query(db, "select count(*), count(distinct uuid) from raw.posthog_events") == before
+    assert "0 new events" in result.stdout
+
+
+def test_a_posthog_export_needs_its_app_and_drops_personal_properties(fleet: Path, tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    first = sorted((fleet / "posthog").glob("*.jsonl.gz"))[0]
+    result = run_cli("land", str(first), db=db)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"telemetry land: error: {first}: a PostHog export does not name its app: give --app NAME"
+        " (the seeds' app key, e.g. reverbcode) (nothing of it landed)"
+    ]
+    with gzip.open(first, "rt") as handle:
+        assert "jane.doe@example.com" in handle.read()
+    land_all = run_cli("land", str(fleet / "posthog"), "--app", "reverbcode", db=db)
+    assert land_all.returncode == 0, land_all.stderr
+    env = {"DBT_TARGET_PATH": str(tmp_path / "target"), "DBT_LOG_PATH": str(tmp_path / "logs")}
+    assert run_cli("build", db=db, env=env).returncode == 0
+    report = run_cli("report", db=db, env=env)
+    assert report.returncode == 0, report.stderr
+    columns = query(
+        db,
+        "select table_schema, table_name, column_name from information_schema.columns"
+        " where data_type in ('VARCHAR', 'JSON') and table_schema in ('raw', 'staging', 'marts')",
+    )
+    texts = [
+        str(value[0])
+        for schema, table, column in columns
+        for value in query(db, f'select distinct "{column}" from "{schema}"."{table}"')
+    ]
+    for personal in ("jane.doe@example.com", "Jane Doe", "203.0.113.", "Lisbon"):
+        assert not [text for text in texts if personal in text], personal
+        assert personal not in report.stdout
