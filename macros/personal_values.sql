@@ -6,7 +6,9 @@
     e-mail addresses (a cut one too); home-folder names, whole up to the next separator
     (`Maria Garcia`) or to the end of the text, their first word, and each word of a name of two or three capitalised
     words (a partly redacted `<user> Garcia` still leaks `Garcia`); `~name` names. Values
-    shorter than 3 characters are left out: they would match ordinary text by chance. -#}
+    shorter than 3 characters are left out: they would match ordinary text by chance.
+    Beside them, the values a source holds outside its event texts
+    (stg_reverbcode__private_values: repository, session and host names). -#}
 {% macro personal_values_in_raw_texts() %}
     {%- set p = personal_data_patterns() %}
     with events as (
@@ -64,6 +66,9 @@
         select value from name_words
     ) as personal
     where length(trim(value, '''')) >= 3
+    union
+    -- what a source holds outside the event texts (ReverbCode's repository and host names)
+    select personal_value from {{ ref('stg_reverbcode__private_values') }}
 {% endmacro %}
 
 {#- True where `column` contains any of `literals` (a list of strings), as regular

@@ -5,11 +5,15 @@
     {%- if execute and flags.WHICH in ('run', 'build', 'test') -%}
         {%- for table in ['landed_files', 'events', 'reverbcode_events', 'posthog_events'] -%}
             {%- set landed = adapter.get_relation(database=target.database, schema='raw', identifier=table) -%}
-            {%- if landed is none -%}
+            {%- if landed is none and loop.first -%}
                 {{ exceptions.raise_compiler_error(
-                    "No landed data in " ~ target.path ~ ": table raw." ~ table ~ " does not exist. "
-                    ~ "Land files first: `uv run telemetry land PATH...` (or `uv run telemetry export ... --land`); "
-                    ~ "a warehouse landed by an earlier version gets its new tables from `uv run telemetry build`."
+                    "No landed data in " ~ target.path ~ ": table raw.landed_files does not exist. "
+                    ~ "Land files first: `uv run telemetry land PATH...` (or `uv run telemetry export ... --land`)."
+                ) }}
+            {%- elif landed is none -%}
+                {{ exceptions.raise_compiler_error(
+                    "Table raw." ~ table ~ " does not exist in " ~ target.path ~ ": the warehouse was landed by"
+                    ~ " an earlier version; `uv run telemetry build` (or any `telemetry land`) adds it."
                 ) }}
             {%- endif -%}
         {%- endfor -%}

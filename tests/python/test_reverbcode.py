@@ -367,3 +367,23 @@ def test_a_posthog_export_needs_its_app_and_drops_personal_properties(fleet: Pat
     for personal in ("jane.doe@example.com", "Jane Doe", "203.0.113.", "Lisbon"):
         assert not [text for text in texts if personal in text], personal
         assert personal not in report.stdout
+
+
+def test_the_privacy_scan_finds_a_leaked_repository_name(fleet: Path, tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    install = fleet / "ao-db" / "install-01"
+    land(db, install / "ao.db")
+    run_dbt("build", db=db, tmp=tmp_path)  # the scan passes: names are hashed
+    with sqlite3.connect(f"file:{install / 'ao.db'}?mode=ro", uri=True) as con:
+        [(project,)] = con.execute("select project_id from telemetry_event where project_id != '' limit 1")
+    con.close()
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            f"update marts.fct_events set error_message_redacted = 'push to {project} failed'"
+            " where event_id = (select min(event_id) from marts.fct_events)"
+        )
+    result = run_dbt("test", "--select", "marts_hold_no_personal_data", db=db, tmp=tmp_path, check=False)
+    assert result.returncode != 0
+    results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
+    [outcome] = [r for r in results if r["unique_id"].endswith(".marts_hold_no_personal_data")]
+    assert (outcome["status"], outcome["failures"]) == ("fail", 1)

@@ -3,6 +3,7 @@
     JSON column of any table in `marts` (ids, values made only of hex digits and dashes,
     aside). Fails with each leak. -#}
 -- depends_on: {{ ref('fct_events') }}
+-- depends_on: {{ ref('stg_reverbcode__private_values') }}
 -- depends_on: {{ ref('fct_action_attempts') }}
 -- depends_on: {{ ref('dim_issue_buckets') }}
 -- depends_on: {{ ref('kpi_reliability_summary') }}

@@ -25,7 +25,13 @@ final as (
     select
         -- ids
         uuid as event_id,
-        distinct_id as user_id,
+        -- an app that identifies people by e-mail sends it as the distinct id: published
+        -- only hashed
+        case
+            when regexp_matches(distinct_id, '{{ personal_data_patterns().email | replace("'", "''") }}')
+                then 'sha256:' || {{ sha256_hex('distinct_id') }}
+            else distinct_id
+        end as user_id,
         person_id,
         coalesce(
             nullif(props_json ->> '$."$session_id"', ''),
