@@ -3,7 +3,7 @@
     (`telemetry land` and `telemetry build` create every source's tables). -#}
 {% macro require_landed_data() %}
     {%- if execute and flags.WHICH in ('run', 'build', 'test') -%}
-        {%- for table in ['landed_files', 'events', 'reverbcode_events', 'posthog_events'] -%}
+        {%- for table in ['landed_files', 'events', 'reverbcode_events', 'posthog_events', 'otel_log_records'] -%}
             {%- set landed = adapter.get_relation(database=target.database, schema='raw', identifier=table) -%}
             {%- if landed is none and loop.first -%}
                 {{ exceptions.raise_compiler_error(

@@ -10,6 +10,8 @@ with observed_names as (
     select distinct event_name from {{ ref('stg_reverbcode__events') }}
     union
     select distinct event_name from {{ ref('stg_posthog__events') }}
+    union
+    select distinct event_name from {{ ref('stg_otel__log_records') }}
 
 ),
 

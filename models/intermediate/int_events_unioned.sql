@@ -1,6 +1,6 @@
 {#- Every staged event of every source in one shape, the one the facts are built from: the
-    source and the identity (`user_id`: Aptabase's daily id, ReverbCode's install) on every
-    row. A view: a read of it costs a read of the sources, filtered by what the reader asks
+    source and the identity (`user_id`: Aptabase's daily id, ReverbCode's install and
+    PostHog's distinct id, OTLP's service instance) on every row. A view: a read of it costs a read of the sources, filtered by what the reader asks
     for (the incremental models read their run window). A column a source does not have is
     null (ReverbCode's backend rows record no app version or OS; its payload is its props). -#}
 
@@ -81,6 +81,31 @@ posthog as (
 
 ),
 
+otlp as (
+
+    select
+        'otlp' as event_source,
+        event_id,
+        user_id,
+        session_id,
+        cast(null as varchar) as request_key,
+        event_name,
+        event_ts,
+        event_date,
+        app_version,
+        {{ app_version_sort_key('app_version') }} as app_version_sort_key,
+        {{ os_family('os_name') }} as os_family,
+        os_name,
+        os_version,
+        props as string_props,
+        cast(null as json) as numeric_props,
+        error_message,
+        false as message_truncated,
+        landed_at
+    from {{ ref('stg_otel__log_records') }}
+
+),
+
 unioned as (
 
     select * from aptabase
@@ -88,6 +113,8 @@ unioned as (
     select * from reverbcode
     union all
     select * from posthog
+    union all
+    select * from otlp
 
 )
 

@@ -63,3 +63,18 @@ def app_of_file(con: duckdb.DuckDBPyConnection, path: Path, given: str | None) -
 def app_literal(app: str | None) -> str:
     """`app` as a SQL literal (null when unknown)."""
     return "null" if app is None else sql_literal(app)
+
+
+def app_of_unnamed_export(con: duckdb.DuckDBPyConnection, path: Path, given: str | None, kind: str) -> str:
+    """The app of a file that does not name it (a PostHog or OTLP export): `given` (--app),
+    else the one app the warehouse already holds; a UserError asking for --app otherwise."""
+    if given is None:
+        held = warehouse_apps(con)
+        if len(held) != 1:
+            raise UserError(
+                f"{path}: {kind} does not name its app: give --app NAME (the seeds' app key, e.g. reverbcode)"
+            )
+        given = held[0]
+    app = app_of_file(con, path, given)
+    assert app is not None  # given is not None
+    return app

@@ -53,9 +53,9 @@ class Source:
 
 def sources() -> tuple[Source, ...]:
     """Every source, the most specific first (a SQLite database before a file ending .csv)."""
-    from telemetry.sources import aptabase, posthog, reverbcode
+    from telemetry.sources import aptabase, otlp, posthog, reverbcode
 
-    return (reverbcode.SOURCE, posthog.SOURCE, aptabase.SOURCE)
+    return (reverbcode.SOURCE, posthog.SOURCE, otlp.SOURCE, aptabase.SOURCE)
 
 
 def head_of(path: Path, size: int = 64) -> bytes:

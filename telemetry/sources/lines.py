@@ -9,7 +9,10 @@ is kept with its text as DuckDB shows it (flagged), and a blank line is text nul
 
 from __future__ import annotations
 
+import gzip
+import json
 from pathlib import Path
+from typing import IO
 
 import duckdb
 
@@ -83,3 +86,37 @@ def read_lines(con: duckdb.DuckDBPyConnection, path: Path, source: str) -> None:
         create temp view _lines as select * from _lines_read
         """
     )
+
+
+def first_json_line(path: Path, head: bytes) -> dict | None:
+    """The first non-blank line of a JSON Lines file (gzip read as such), parsed; None when
+    it is not a JSON object."""
+    try:
+        if head.startswith(b"\x1f\x8b"):
+            with gzip.open(path, "rb") as handle:
+                line = _first_nonblank(handle)
+        elif head.startswith(b"\x28\xb5\x2f\xfd"):  # zstd: DuckDB reads it
+            with duckdb.connect() as con:
+                row = con.execute(
+                    f"select text from read_csv({sql_literal(str(path))}, columns = {{'text': 'VARCHAR'}},"
+                    " header = false, delim = '\\0', quote = '', escape = '', auto_detect = false)"
+                    " where trim(text) != '' limit 1"
+                ).fetchone()
+            line = row[0].encode() if row else b""
+        else:
+            with path.open("rb") as handle:
+                line = _first_nonblank(handle)
+        value = json.loads(line)
+    except (OSError, EOFError, ValueError, duckdb.Error):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _first_nonblank(handle: IO[bytes]) -> bytes:
+    for _ in range(1000):
+        line = handle.readline(1 << 24)
+        if not line:
+            return b""
+        if line.strip():
+            return line
+    return b""

@@ -12,26 +12,25 @@ first line (or Parquet schema) with `uuid`, `event` and `distinct_id`.
 An event is kept once by `uuid` (backfills repeat events already exported; a file may hold
 an event twice). `person_properties`, `elements_chain` and the properties `$ip` and
 `$geoip_*` are personal or page data no report needs: they are dropped as the file is read
-and never reach the warehouse. An export does not name its app: `--app NAME` says which.
+and never reach the warehouse. An export does not name its app: `--app NAME` says which (needed while the warehouse
+holds none).
 The identity is `distinct_id` (an install id for ReverbCode's sink): horizon `install`.
 """
 
 from __future__ import annotations
 
-import gzip
 import json
 from pathlib import Path
-from typing import IO
 
 import duckdb
 
 from telemetry.errors import UserError, exception_line
-from telemetry.land.app import app_of_file
+from telemetry.land.app import app_of_unnamed_export
 from telemetry.land.paths import literal_path
 from telemetry.land.summary import FileResult
 from telemetry.sources import LandRequest, Source
 from telemetry.sources.aptabase_key import TimeBounds
-from telemetry.sources.lines import BLANK, drop_lines, read_lines
+from telemetry.sources.lines import BLANK, drop_lines, first_json_line, read_lines
 from telemetry.sql import sql_literal, transaction
 from telemetry.warehouse import LANDED_AT, is_landed, record_file
 
@@ -119,40 +118,6 @@ def _is_jsonl_name(path: Path) -> bool:
     return bool(suffixes) and suffixes[-1] in JSONL_SUFFIXES
 
 
-def first_json_line(path: Path, head: bytes) -> dict | None:
-    """The first non-blank line of a JSON Lines file (gzip read as such), parsed; None when
-    it is not a JSON object."""
-    try:
-        if head.startswith(b"\x1f\x8b"):
-            with gzip.open(path, "rb") as handle:
-                line = _first_nonblank(handle)
-        elif head.startswith(b"\x28\xb5\x2f\xfd"):  # zstd: DuckDB reads it
-            with duckdb.connect() as con:
-                row = con.execute(
-                    f"select text from read_csv({sql_literal(str(path))}, columns = {{'text': 'VARCHAR'}},"
-                    " header = false, delim = '\\0', quote = '', escape = '', auto_detect = false)"
-                    " where trim(text) != '' limit 1"
-                ).fetchone()
-            line = row[0].encode() if row else b""
-        else:
-            with path.open("rb") as handle:
-                line = _first_nonblank(handle)
-        value = json.loads(line)
-    except (OSError, EOFError, ValueError, duckdb.Error):
-        return None
-    return value if isinstance(value, dict) else None
-
-
-def _first_nonblank(handle: IO[bytes]) -> bytes:
-    for _ in range(1000):
-        line = handle.readline(1 << 24)
-        if not line:
-            return b""
-        if line.strip():
-            return line
-    return b""
-
-
 def parquet_columns(path: Path) -> set[str]:
     """The lower-cased column names of a Parquet file (empty when it cannot be read)."""
     try:
@@ -198,11 +163,7 @@ def land(con: duckdb.DuckDBPyConnection, request: LandRequest) -> FileResult:
     """Land one export file (a UserError naming it when it cannot land: nothing of it is
     written then)."""
     path = request.path
-    if request.app is None:
-        raise UserError(
-            f"{path}: a PostHog export does not name its app: give --app NAME (the seeds' app key, e.g. reverbcode)"
-        )
-    app = app_of_file(con, path, request.app)
+    app = app_of_unnamed_export(con, path, request.app, "a PostHog export")
     if is_landed(con, request.checksum):
         return FileResult(path, request.checksum, "already landed", source=NAME)
     with path.open("rb") as handle:

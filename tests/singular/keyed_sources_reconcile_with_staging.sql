@@ -1,4 +1,4 @@
-{#- For each source whose events carry their own key (ReverbCode's `id`, PostHog's `uuid`),
+{#- For each source whose events carry their own key (ReverbCode's `id`, PostHog's `uuid`, an OTLP record's content hash),
     the landing summary reconciles exactly with what staging holds: the rows each file added
     (landed rows that were not keys landed before) are the staged events, and every staged
     event names a landed file of its source. Fails with the source and the counts that
@@ -11,7 +11,7 @@ with landed as (
         file_checksum,
         rows_landed - duplicate_rows as new_events
     from {{ source('landing', 'landed_files') }}
-    where event_source in ('reverbcode', 'posthog')
+    where event_source in ('reverbcode', 'posthog', 'otlp')
 
 ),
 
@@ -26,6 +26,11 @@ staged as (
         'posthog' as event_source,
         file_checksum
     from {{ ref('stg_posthog__events') }}
+    union all
+    select
+        'otlp' as event_source,
+        file_checksum
+    from {{ ref('stg_otel__log_records') }}
 
 ),
 

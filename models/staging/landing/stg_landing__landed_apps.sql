@@ -3,8 +3,9 @@
     refuses a second app, so one row at most), with the sources its files came from and the
     identity horizon they give, which landing records per file (telemetry/sources/):
     `user_day` for Aptabase (ids salted per UTC day: a user count over days counts
-    user-days), `install` for ReverbCode. An app landed from sources of both kinds is
-    `user_day`: a count mixing the two is only as stable as its shortest-lived ids.
+    user-days), `install` for ReverbCode and PostHog, `instance` for OTLP logs
+    (`service.instance.id`). An app landed from sources of several kinds takes the
+    shortest-lived: a count mixing them is only as stable as its shortest-lived ids.
     A warehouse last landed before apps were recorded has no `app` column: no rows then. -#}
 
 {%- set landed = source('landing', 'landed_files') %}
@@ -20,7 +21,9 @@
         app,
         string_agg(distinct event_source, ',' order by event_source) as event_source,
         case
-            when bool_or(identity_horizon = 'user_day') then 'user_day' else 'install'
+            when bool_or(identity_horizon = 'user_day') then 'user_day'
+            when bool_or(identity_horizon = 'instance') then 'instance'
+            else 'install'
         end as identity_horizon,
         count(*) as landed_files,
         min(landed_at) as first_landed_at
