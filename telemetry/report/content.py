@@ -58,6 +58,39 @@ USER_DAYS_NOTE = (
     "a user-day: over a multi-day window one person active on three days counts three "
     "times, in active, affected and happy users alike."
 )
+#: What each source is called at the top of the report.
+SOURCE_NAMES = {
+    "aptabase": "Aptabase exports",
+    "reverbcode": "ReverbCode ao.db",
+    "posthog": "PostHog exports",
+    "otlp": "OpenTelemetry logs",
+}
+#: What a user is, by identity horizon: (the unit counted, the scope line's explanation).
+IDENTITY = {
+    "user_day": ("user-days", "user ids rotate every UTC day, so a user is a user-day (see Users)"),
+    "install": ("installs", "a user id is an install, stable for as long as the install exists"),
+    "instance": (
+        "service instances",
+        "a user id is a service instance (`service.instance.id`), often one process",
+    ),
+}
+
+
+def app_row(data: ReportData) -> dict:
+    """The app, its sources and its identity horizon (dim_app), Aptabase's when unknown."""
+    row = data.one("app")
+    return {
+        "app": row.get("app"),
+        "sources": [s for s in str(row.get("event_source") or "aptabase").split(",") if s],
+        "horizon": row.get("identity_horizon") or "user_day",
+    }
+
+
+def source_line(data: ReportData) -> str:
+    """`ReverbCode ao.db telemetry of reverbcode` (the sources, then the app when known)."""
+    app = app_row(data)
+    names = " and ".join(SOURCE_NAMES.get(s, s) for s in app["sources"])
+    return f"{names} telemetry" + (f" of {app['app']}" if app["app"] else "")
 
 
 def build_document(data: ReportData, fmt: str = "md") -> Document:
@@ -69,7 +102,7 @@ def build_document(data: ReportData, fmt: str = "md") -> Document:
         else "no events"
     )
     subtitle: Rich = [
-        "Aptabase telemetry, ",
+        f"{source_line(data)}, ",
         Strong(window),
         f" · app versions: {scope_row.get('version_filter') or 'all'}",
     ]
@@ -148,8 +181,15 @@ def scope_section(data: ReportData, fmt: str) -> Section:
             f"{timestamp(row.get('warehouse_last_event'))} UTC",
         ],
         [
+            Strong("Source and identity:"),
+            f" {source_line(data)}; identity horizon ",
+            Code(app_row(data)["horizon"]),
+            f": {IDENTITY.get(app_row(data)['horizon'], IDENTITY['user_day'])[1]}",
+        ],
+        [
             Strong("Active users:"),
-            f" {count(summary.get('active_users'))} distinct user ids (user-days, see Users)",
+            f" {count(summary.get('active_users'))} distinct user ids"
+            f" ({IDENTITY.get(app_row(data)['horizon'], IDENTITY['user_day'])[0]})",
         ],
     ]
     if summary.get("primary_action"):
@@ -477,7 +517,13 @@ def users_section(data: ReportData) -> Section:
         ],
         ["l", "r", "r"],
     )
-    return Section("Users", "users", [table, Note(USER_DAYS_NOTE)])
+    horizon = app_row(data)["horizon"]
+    note = (
+        USER_DAYS_NOTE
+        if horizon == "user_day"
+        else f"A user here is one of the {IDENTITY[horizon][0]}: {IDENTITY[horizon][1]}."
+    )
+    return Section("Users", "users", [table, Note(note)])
 
 
 # --------------------------------------------------------------------------- events
@@ -549,6 +595,13 @@ def breakdowns_section(data: ReportData) -> Section:
             ]
         )
     ]
+    if not data.table("report_app_versions"):
+        blocks.append(
+            Paragraph(
+                f"No event in scope carries an app version ({source_line(data)} records none here):"
+                " the version breakdowns and release health have nothing to compare."
+            )
+        )
     for dimension, label in DIMENSIONS:
         dim_rows = [r for r in rows if r.get("dimension") == dimension]
         blocks.append(Subheading(f"By {label}"))

@@ -98,6 +98,8 @@ def load_report_data(published: Path, scope: ReportScope) -> ReportData:
         data = ReportData(scope=scope, published_at=published_at)
         for name in ANALYSES:
             data.rows[name] = _rows(_run(con, name, queries[name]))
+        # the app, the sources its events came from and the identity its user ids give
+        data.rows["app"] = _rows(_run(con, "app", "select * from marts.dim_app"))
     finally:
         con.close()
     return data

@@ -296,6 +296,9 @@ def test_repository_and_host_names_are_never_published(fleet: Path, tmp_path: Pa
     assert run_cli("build", db=db, env=env).returncode == 0
     report = run_cli("report", "--out", str(tmp_path / "r.html"), db=db, env=env)
     assert report.returncode == 0, report.stderr
+    html = (tmp_path / "r.html").read_text()
+    assert "ReverbCode ao.db telemetry of reverbcode" in html
+    assert "No event in scope carries an app version" in html
     published = tmp_path / "w.published.duckdb"
     columns = query(
         published,
@@ -354,6 +357,9 @@ def test_a_posthog_export_needs_its_app_and_drops_personal_properties(fleet: Pat
     assert run_cli("build", db=db, env=env).returncode == 0
     report = run_cli("report", db=db, env=env)
     assert report.returncode == 0, report.stderr
+    # the report says where its events came from and what a user is
+    assert "PostHog exports telemetry of reverbcode" in report.stdout
+    assert "identity horizon `install`: a user id is an install" in report.stdout
     columns = query(
         db,
         "select table_schema, table_name, column_name from information_schema.columns"
