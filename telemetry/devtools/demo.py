@@ -8,7 +8,10 @@
 4. print the reliability report (and write the HTML one), read from the published marts;
 5. land the bundled Osaurus sample into a warehouse of its own (a warehouse holds one app),
    build it, write its report and print its product section (activity, engagement,
-   adoption, the onboarding funnel).
+   adoption, the onboarding funnel);
+6. land the bundled ReverbCode fleet (an `ao.db` per install: another source, stable install
+   ids) into a warehouse of its own, build it, write its report and print its scope and key
+   findings.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from telemetry.errors import UserError
-from telemetry.paths import OSAURUS_SAMPLE_DIR, REPO_ROOT, SAMPLE_DIR
+from telemetry.paths import OSAURUS_SAMPLE_DIR, REPO_ROOT, REVERBCODE_SAMPLE_DIR, SAMPLE_DIR
 
 
 def _step(message: str) -> None:
@@ -48,7 +51,7 @@ def run_demo(db_path: Path, out: Path, html: Path) -> int:
 
     start, end = sample_days()
 
-    _step(f"1/5 local Aptabase server on the bundled sample ({start} .. {end - timedelta(days=1)})")
+    _step(f"1/6 local Aptabase server on the bundled sample ({start} .. {end - timedelta(days=1)})")
     faults = Faults(too_many=1, cuts=1, cut_after=20_000)
     with FakeAptabase(data_dirs=[SAMPLE_DIR], faults=faults) as server:
         app = server.apps[0]
@@ -56,7 +59,7 @@ def run_demo(db_path: Path, out: Path, html: Path) -> int:
             f"serving {server.store.count()} events of app {app.name} ({app.app_key}) at {server.url}",
             file=sys.stderr,
         )
-        _step("2/5 export every day with the extractor, then land the files")
+        _step("2/6 export every day with the extractor, then land the files")
         environ = {
             "BASE_URL": server.url,
             "AUTH_SECRET": DEMO_SECRET,
@@ -83,12 +86,12 @@ def run_demo(db_path: Path, out: Path, html: Path) -> int:
         )
         export(export_args, environ=environ, cwd=REPO_ROOT, now=utc_now(), stdout=sys.stderr)
 
-    _step("3/5 telemetry build --selector ci (staging, intermediate, marts, every test), then publish")
+    _step("3/6 telemetry build --selector ci (staging, intermediate, marts, every test), then publish")
     from telemetry.build.run import BuildRequest, build
 
     build(BuildRequest(db_path, REPO_ROOT, selector="ci", force=True), echo=_progress)
 
-    _step("4/5 the reliability report (last 48 hours of the sample, top 2 versions)")
+    _step("4/6 the reliability report (last 48 hours of the sample, top 2 versions)")
     from telemetry.report import ReportScope, build_report
 
     scope = ReportScope(window_hours=48, top_app_versions=2)
@@ -99,6 +102,7 @@ def run_demo(db_path: Path, out: Path, html: Path) -> int:
     sys.stdout.write(texts["md"])
     sys.stdout.flush()
     osaurus_demo(db_path.with_name(f"{db_path.stem}-osaurus{db_path.suffix}"), html)
+    reverbcode_demo(db_path.with_name(f"{db_path.stem}-reverbcode{db_path.suffix}"), html)
     return 0
 
 
@@ -110,7 +114,7 @@ def osaurus_demo(db_path: Path, html: Path) -> None:
     from telemetry.report import ReportScope, build_report
 
     _step(
-        f"5/5 another app: land {OSAURUS_SAMPLE_DIR.relative_to(REPO_ROOT)} into {db_path.name}, build, report"
+        f"5/6 another app: land {OSAURUS_SAMPLE_DIR.relative_to(REPO_ROOT)} into {db_path.name}, build, report"
     )
     land_paths([OSAURUS_SAMPLE_DIR], db_path, echo=_progress)
     build(BuildRequest(db_path, REPO_ROOT, selector="ci", force=True), echo=_progress)
@@ -124,6 +128,35 @@ def osaurus_demo(db_path: Path, html: Path) -> None:
     end = md.find("\n## ", start + 1)
     sys.stdout.write(
         "\n\n# Osaurus (data/sample-osaurus)\n\n" + md[start : end if end > 0 else None].rstrip() + "\n"
+    )
+    sys.stdout.flush()
+
+
+def reverbcode_demo(db_path: Path, html: Path) -> None:
+    """Step 6: the ReverbCode fleet's `ao.db` files in their own warehouse (another source,
+    stable install ids); its report beside the others, its scope and key findings printed."""
+    from telemetry.build.run import BuildRequest, build
+    from telemetry.land.run import land_paths
+    from telemetry.report import ReportScope, build_report
+
+    fleet = REVERBCODE_SAMPLE_DIR / "ao-db"
+    _step(
+        f"6/6 another source: land {fleet.relative_to(REPO_ROOT)} (an ao.db per install) into {db_path.name}"
+    )
+    land_paths([fleet], db_path, echo=_progress)
+    build(BuildRequest(db_path, REPO_ROOT, selector="ci", force=True), echo=_progress)
+    texts = build_report(db_path, ReportScope(), ("md", "html"))
+    paths = {fmt: html.with_name(f"{html.stem}-reverbcode.{fmt}") for fmt in ("md", "html")}
+    for fmt, path in paths.items():
+        path.write_text(texts[fmt], encoding="utf-8")
+    print(f"ReverbCode report: {paths['md']} and {paths['html']}", file=sys.stderr)
+    md = texts["md"]
+    start = md.find("## Scope")
+    end = md.find("## Headline rates", start + 1)
+    sys.stdout.write(
+        f"\n\n# ReverbCode ({fleet.relative_to(REPO_ROOT)})\n\n"
+        + md[start : end if end > 0 else None].rstrip()
+        + "\n"
     )
     sys.stdout.flush()
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import land, query, run_cli, run_dbt
+from conftest import REPO_ROOT, land, query, run_cli, run_dbt
 
 from telemetry.devtools.sample_reverbcode import generate_reverbcode_sample, go_time
 
@@ -393,3 +393,16 @@ def test_the_privacy_scan_finds_a_leaked_repository_name(fleet: Path, tmp_path: 
     results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
     [outcome] = [r for r in results if r["unique_id"].endswith(".marts_hold_no_personal_data")]
     assert (outcome["status"], outcome["failures"]) == ("fail", 1)
+
+
+def test_the_bundled_fleet_is_what_the_generator_writes(tmp_path: Path) -> None:
+    bundled = REPO_ROOT / "data" / "sample-reverbcode"
+    # the command the README and telemetry/paths.py name for it
+    run_cli("sample", "--app", "reverbcode", "--installs", "12", "--out", str(tmp_path), check=True)
+    assert read_fleet(bundled) == read_fleet(tmp_path)
+    assert sorted(read_posthog(bundled / "posthog"), key=lambda r: r.event_id) == sorted(
+        read_posthog(tmp_path / "posthog"), key=lambda r: r.event_id
+    )
+    for install in (bundled / "ao-db").iterdir():
+        id_file = install / "telemetry_install_id"
+        assert id_file.exists() == (tmp_path / "ao-db" / install.name / "telemetry_install_id").exists()
