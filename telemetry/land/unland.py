@@ -71,7 +71,7 @@ def _find(con: duckdb.DuckDBPyConnection, spec: str) -> str:
     if path.is_file():
         checksum = file_checksum(path)
         if _landed(con, f"file_checksum = {sql_literal(checksum)}"):
-            return checksum
+            return _aptabase_only(con, spec, checksum)
         raise UserError(f"{spec}: this file (checksum {checksum[:12]}) is not landed")
     if re.fullmatch(r"[0-9a-fA-F]{8,64}", spec):
         found = _landed(con, f"starts_with(file_checksum, {sql_literal(spec.lower())})")
@@ -82,12 +82,27 @@ def _find(con: duckdb.DuckDBPyConnection, spec: str) -> str:
             f"source_file = {sql_literal(resolved)} or ends_with(source_file, {sql_literal('/' + spec.lstrip('/'))})",
         )
     if len(found) == 1:
-        return found[0]
+        return _aptabase_only(con, spec, found[0])
     if not found:
         raise UserError(f"{spec}: no landed file has this path or checksum (see raw.landed_files)")
     raise UserError(
         f"{spec}: names {len(found)} landed files ({', '.join(c[:12] for c in found[:5])}); give the checksum"
     )
+
+
+def _aptabase_only(con: duckdb.DuckDBPyConnection, spec: str, checksum: str) -> str:
+    """`checksum`, when its file is an Aptabase export: the other sources keep an event once
+    by its own key without recording each copy, so a file of theirs cannot be taken back
+    without losing events another file also held."""
+    [(source,)] = con.execute(
+        f"select event_source from raw.landed_files where file_checksum = {sql_literal(checksum)}"
+    ).fetchall()
+    if source != "aptabase":
+        raise UserError(
+            f"{spec}: a {source} file cannot be taken back (only Aptabase exports can: the other"
+            " sources record each event once, not every copy); land into a new warehouse instead"
+        )
+    return checksum
 
 
 def _landed(con: duckdb.DuckDBPyConnection, condition: str) -> list[str]:

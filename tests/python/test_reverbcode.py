@@ -225,6 +225,11 @@ def test_a_later_copy_of_a_database_adds_only_its_new_rows(fleet: Path, tmp_path
     ]
     installs = query(db, "select distinct _install_id from raw.reverbcode_events")
     assert installs == [((original / "telemetry_install_id").read_text().strip(),)]
+    # rows are kept once by id, not per copy: taking a database back would lose the later copy's
+    refused = run_cli("unland", str(original / "ao.db"), db=db)
+    assert refused.returncode == 1
+    assert "a reverbcode file cannot be taken back" in refused.stderr
+    assert query(db, "select count(*) from raw.reverbcode_events") == [(before + 3,)]
 
 
 def test_a_database_in_use_is_read_without_disturbing_the_daemon(fleet: Path, tmp_path: Path) -> None:
