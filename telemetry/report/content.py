@@ -299,7 +299,7 @@ def findings_section(data: ReportData) -> Section:
             else ""
         )
         + f"; {count(summary.get('failure_free_users'))} ({pct(summary.get('failure_free_user_share'))}) "
-        "had neither (failure-free user-days)."
+        f"had neither (failure-free {IDENTITY.get(app_row(data)['horizon'], IDENTITY['user_day'])[0]})."
     )
     fixes = data.table("report_fix_suggestions")
     if fixes:
