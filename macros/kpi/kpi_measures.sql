@@ -95,3 +95,19 @@
     from {{ relation('dim_product_events') }}
     group by event_name
 {%- endmacro %}
+
+{#- Each identity's first install marker in all landed data, whatever the scope: one row per
+    user id with `first_marker_date`. A "first" event that repeats (ReverbCode's
+    `first_project_added` fires again once every project was archived) is one new install,
+    on the day of its first marker. With ids that live one day, every id's first marker is
+    on its only day. A select for a CTE. -#}
+{% macro kpi_first_install_markers(relation) -%}
+    select
+        facts.user_id,
+        min(facts.event_date) as first_marker_date
+    from {{ relation('fct_events') }} as facts
+    inner join {{ relation('dim_product_events') }} as markers
+        on facts.event_name = markers.event_name
+    where markers.product_role = 'install_marker' and facts.user_id is not null
+    group by facts.user_id
+{%- endmacro %}

@@ -169,6 +169,15 @@ def test_events_and_installs_match_the_files(built: Path, rows: list[Row]) -> No
         daily[r.day].add(r.install)
     published = dict(query(built, "select day, active_users from marts.kpi_activity_daily"))
     assert published == {day: len(installs) for day, installs in daily.items()}
+    # "first" events repeat: an install is new once, on the day of its first one
+    first_marker: dict[str, date] = {}
+    for r in sorted(rows, key=lambda r: r.day):
+        if r.name == "ao.onboarding.first_project_added":
+            first_marker.setdefault(r.install, r.day)
+    new_by_day = Counter(first_marker.values())
+    published_new = dict(query(built, "select day, new_installs from marts.kpi_activity_daily"))
+    assert published_new == {day: new_by_day.get(day, 0) for day in daily}
+    assert sum(published_new.values()) == len(first_marker)
 
 
 def test_spawn_attempts_failures_and_rate_match_the_files(built: Path, rows: list[Row]) -> None:

@@ -1,6 +1,7 @@
 {#- Activity per UTC day of the scope (kpi-definitions.md, "Activity"): events, daily active
     users (distinct ids that day: exact under any identity horizon), sessions, new installs
-    (users with one of the app's install markers that day) and launches (the app's launch
+    (identities whose first install marker in all data was that day: a repeated "first"
+    event counts once) and launches (the app's launch
     event; both null when the app's seed rows name none). Days with at least one event in
     scope. -#}
 {% macro kpi_activity_daily_query(relation) -%}
@@ -22,6 +23,12 @@ product_markers as (
 
 ),
 
+first_install_markers as (
+
+    {{ kpi_first_install_markers(relation) }}
+
+),
+
 marker_kinds as (
 
     -- whether the app names install markers and a launch event at all: without them the
@@ -39,11 +46,19 @@ events as (
         events_in_scope.event_date,
         events_in_scope.user_id,
         events_in_scope.session_id,
-        coalesce(product_markers.is_install_marker, 0) as is_install_marker,
+        -- a new install: the identity's first install marker ever, on its day
+        case
+            when product_markers.is_install_marker = 1
+                and events_in_scope.event_date = first_install_markers.first_marker_date
+                then 1
+            else 0
+        end as is_install_marker,
         coalesce(product_markers.is_launch, 0) as is_launch
     from {{ relation('kpi_scope_events') }} as events_in_scope
     left join product_markers
         on events_in_scope.event_name = product_markers.event_name
+    left join first_install_markers
+        on events_in_scope.user_id = first_install_markers.user_id
 
 ),
 

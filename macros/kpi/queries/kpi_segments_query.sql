@@ -31,6 +31,12 @@ product_events as (
 
 ),
 
+first_install_markers as (
+
+    {{ kpi_first_install_markers(relation) }}
+
+),
+
 segmented_events as (
 
     select
@@ -45,13 +51,21 @@ segmented_events as (
         events_in_scope.event_role,
         events_in_scope.failure_class,
         primary_action.primary_action,
-        coalesce(product_events.is_install_marker, 0) as is_install_marker,
+        -- a new install: the identity's first install marker ever, on its day
+        case
+            when product_events.is_install_marker = 1
+                and events_in_scope.event_date = first_install_markers.first_marker_date
+                then 1
+            else 0
+        end as is_install_marker,
         coalesce(product_events.is_primary_engagement, 0) as is_primary_engagement
     from {{ relation('kpi_scope_events') }} as events_in_scope
     cross join {{ relation('dim_segment_dimensions') }} as dimensions
     left join primary_action on true
     left join product_events
         on events_in_scope.event_name = product_events.event_name
+    left join first_install_markers
+        on events_in_scope.user_id = first_install_markers.user_id
 
 ),
 
