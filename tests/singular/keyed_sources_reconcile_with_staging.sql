@@ -1,5 +1,5 @@
-{#- For each source whose events carry their own key (ReverbCode's `id`, PostHog's `uuid`, an OTLP record's content hash),
-    the landing summary reconciles exactly with what staging holds: the rows each file added
+{#- For each source whose events carry their own key (ReverbCode's `id`, PostHog's `uuid`,
+    an OTLP record's content hash), the landing summary reconciles exactly with what staging holds: the rows each file added
     (landed rows that were not keys landed before) are the staged events, and every staged
     event names a landed file of its source. Fails with the source and the counts that
     disagree. -#}

@@ -15,7 +15,7 @@ with source as (
 
 name_keys as (
 
-    select list(attribute_key order by priority, attribute_key) as keys
+    select list(attribute_key order by priority, attribute_key) as attribute_keys
     from {{ ref('otel_event_name_attributes') }}
 
 ),
@@ -29,7 +29,7 @@ parsed as (
         ) as props,
         list_filter(
             list_transform(
-                name_keys.keys,
+                name_keys.attribute_keys,
                 attribute_key -> json_extract_string(source.attributes, '$."' || attribute_key || '"')
             ),
             attribute_value -> nullif(attribute_value, '') is not null
