@@ -76,8 +76,8 @@ def source_of(path: Path) -> Source:
             if refusal:
                 raise UserError(f"{path}: {refusal}")
             return source
-    expected = " or ".join(source.expects for source in sorted(sources(), key=lambda s: s.name))
-    raise UserError(f"{path}: not a file any source takes: expected {expected}")
+    expected = "; ".join(source.expects for source in sorted(sources(), key=lambda s: s.name))
+    raise UserError(f"{path}: not a file any source takes; expected one of: {expected}")
 
 
 def in_folder(path: Path) -> bool:

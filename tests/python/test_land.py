@@ -266,7 +266,7 @@ def test_not_an_export_file_type(tmp_path, db):
     path.write_text("hello")
     result = run_cli("land", str(path), "--db", str(db))
     assert result.returncode == 1
-    assert "not a file any source takes: expected an Aptabase export" in result.stderr
+    assert "not a file any source takes; expected one of: an Aptabase export" in result.stderr
     assert "Traceback" not in result.stderr
 
 
