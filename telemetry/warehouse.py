@@ -180,3 +180,15 @@ def record_file(
         f" values ({texts}, {counts}, {LANDED_AT}, {first_ts}, {last_ts},"
         f" {'null' if app is None else sql_literal(app)}, {source})"
     )
+
+
+def time_range(
+    con: duckdb.DuckDBPyConnection, rows: str, where: str = "true"
+) -> tuple[str | None, str | None]:
+    """The first and last `_event_ts` of the rows of `rows` (a relation) that `where` keeps,
+    as text to the microsecond (None, None when there are none): a landed file's range."""
+    first, last = con.execute(
+        "select strftime(min(_event_ts), '%Y-%m-%d %H:%M:%S.%f'), strftime(max(_event_ts), '%Y-%m-%d %H:%M:%S.%f')"
+        f" from {rows} where {where}"
+    ).fetchone()
+    return first, last

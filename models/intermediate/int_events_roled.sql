@@ -18,27 +18,9 @@
 
 with events as (
 
-    -- the columns models downstream read, every source's (raw props text, context and
-    -- provenance stay in staging: every column here is written for every event)
-    select
-        event_source,
-        event_id,
-        user_id,
-        session_id,
-        request_key,
-        event_name,
-        event_ts,
-        event_date,
-        app_version,
-        app_version_sort_key,
-        os_family,
-        os_name,
-        os_version,
-        string_props,
-        numeric_props,
-        error_message,
-        message_truncated,
-        landed_at
+    -- every source's events, in the columns models downstream read (raw props text,
+    -- context and provenance stay in staging: every column here is written for every event)
+    select *
     from {{ ref('int_events_unioned') }}
     {%- if rebuild_from is not none %}
         where event_ts >= cast('{{ rebuild_from }}' as timestamp)

@@ -11,7 +11,7 @@ from telemetry.cli.options import db_option, resolve_db, wait_option
 from telemetry.land.app import checked_app_name
 from telemetry.land.run import land_paths
 from telemetry.progress import say
-from telemetry.sources.aptabase_key import TimeBounds
+from telemetry.sources.bounds import TimeBounds
 
 DEFAULTS = TimeBounds()
 

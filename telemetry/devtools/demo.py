@@ -109,55 +109,44 @@ def run_demo(db_path: Path, out: Path, html: Path) -> int:
 def osaurus_demo(db_path: Path, html: Path) -> None:
     """Step 5: the Osaurus sample in its own warehouse; its report beside the HTML one, its
     product section printed."""
-    from telemetry.build.run import BuildRequest, build
-    from telemetry.land.run import land_paths
-    from telemetry.report import ReportScope, build_report
-
-    _step(
-        f"5/6 another app: land {OSAURUS_SAMPLE_DIR.relative_to(REPO_ROOT)} into {db_path.name}, build, report"
+    folder = OSAURUS_SAMPLE_DIR.relative_to(REPO_ROOT)
+    _step(f"5/6 another app: land {folder} into {db_path.name}, build, report")
+    _other_warehouse(
+        OSAURUS_SAMPLE_DIR, db_path, html, "osaurus", ("## Product", "\n## "), f"Osaurus ({folder})"
     )
-    land_paths([OSAURUS_SAMPLE_DIR], db_path, echo=_progress)
-    build(BuildRequest(db_path, REPO_ROOT, selector="ci", force=True), echo=_progress)
-    texts = build_report(db_path, ReportScope(), ("md", "html"))
-    paths = {fmt: html.with_name(f"{html.stem}-osaurus.{fmt}") for fmt in ("md", "html")}
-    for fmt, path in paths.items():
-        path.write_text(texts[fmt], encoding="utf-8")
-    print(f"Osaurus report: {paths['md']} and {paths['html']}", file=sys.stderr)
-    md = texts["md"]
-    start = md.find("## Product")
-    end = md.find("\n## ", start + 1)
-    sys.stdout.write(
-        "\n\n# Osaurus (data/sample-osaurus)\n\n" + md[start : end if end > 0 else None].rstrip() + "\n"
-    )
-    sys.stdout.flush()
 
 
 def reverbcode_demo(db_path: Path, html: Path) -> None:
     """Step 6: the ReverbCode fleet's `ao.db` files in their own warehouse (another source,
     stable install ids); its report beside the others, its scope and key findings printed."""
+    fleet = REVERBCODE_SAMPLE_DIR / "ao-db"
+    folder = fleet.relative_to(REPO_ROOT)
+    _step(f"6/6 another source: land {folder} (an ao.db per install) into {db_path.name}, build, report")
+    _other_warehouse(
+        fleet, db_path, html, "reverbcode", ("## Scope", "## Headline rates"), f"ReverbCode ({folder})"
+    )
+
+
+def _other_warehouse(
+    sample: Path, db_path: Path, html: Path, name: str, section: tuple[str, str], title: str
+) -> None:
+    """Land `sample` into a warehouse of its own, build and publish it, write its report
+    (`<html stem>-<name>.md/.html`) and print the part of it from `section[0]` to `section[1]`."""
     from telemetry.build.run import BuildRequest, build
     from telemetry.land.run import land_paths
     from telemetry.report import ReportScope, build_report
 
-    fleet = REVERBCODE_SAMPLE_DIR / "ao-db"
-    _step(
-        f"6/6 another source: land {fleet.relative_to(REPO_ROOT)} (an ao.db per install) into {db_path.name}"
-    )
-    land_paths([fleet], db_path, echo=_progress)
+    land_paths([sample], db_path, echo=_progress)
     build(BuildRequest(db_path, REPO_ROOT, selector="ci", force=True), echo=_progress)
     texts = build_report(db_path, ReportScope(), ("md", "html"))
-    paths = {fmt: html.with_name(f"{html.stem}-reverbcode.{fmt}") for fmt in ("md", "html")}
+    paths = {fmt: html.with_name(f"{html.stem}-{name}.{fmt}") for fmt in ("md", "html")}
     for fmt, path in paths.items():
         path.write_text(texts[fmt], encoding="utf-8")
-    print(f"ReverbCode report: {paths['md']} and {paths['html']}", file=sys.stderr)
+    print(f"{title.split(' ')[0]} report: {paths['md']} and {paths['html']}", file=sys.stderr)
     md = texts["md"]
-    start = md.find("## Scope")
-    end = md.find("## Headline rates", start + 1)
-    sys.stdout.write(
-        f"\n\n# ReverbCode ({fleet.relative_to(REPO_ROOT)})\n\n"
-        + md[start : end if end > 0 else None].rstrip()
-        + "\n"
-    )
+    start = md.find(section[0])
+    end = md.find(section[1], start + 1)
+    sys.stdout.write(f"\n\n# {title}\n\n" + md[start : end if end > 0 else None].rstrip() + "\n")
     sys.stdout.flush()
 
 

@@ -18,7 +18,7 @@ from telemetry.errors import UserError, exception_line
 from telemetry.land.paths import expand_paths
 from telemetry.land.summary import FileResult, LandReport, file_line, total_line
 from telemetry.sources import LandRequest, open_warehouse, source_of
-from telemetry.sources.aptabase_key import TimeBounds
+from telemetry.sources.bounds import TimeBounds
 from telemetry.warehouse import file_checksum
 
 DEFAULT_BOUNDS = TimeBounds()

@@ -19,7 +19,7 @@ import duckdb
 
 from telemetry.errors import UserError
 from telemetry.land.summary import FileResult
-from telemetry.sources.aptabase_key import TimeBounds
+from telemetry.sources.bounds import TimeBounds
 from telemetry.warehouse import connect
 
 

@@ -21,10 +21,8 @@ same event.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
 from telemetry.aptabase.export_format import CORE_COLUMNS, EXPORT_COLUMNS
+from telemetry.sources.bounds import TimeBounds, time_rejection_whens
 
 #: Offsets DuckDB reads as a time zone: `Z`, `+02`, `+0200`, `+02:00` at the end.
 _OFFSET_PATTERN = "([+-][0-9]{2}(:?[0-9]{2})?|[zZ])$"
@@ -61,26 +59,11 @@ def filled_columns_sql() -> str:
     return " + ".join(f"(case when {_text(c)} is not null then 1 else 0 end)" for c in EXPORT_COLUMNS)
 
 
-@dataclass(frozen=True)
-class TimeBounds:
-    """The event times a row may carry: not before `not_before` (UTC day), not more than
-    `max_ahead_hours` after the row is landed (Aptabase rejects events 10 minutes ahead)."""
-
-    not_before: date = date(2015, 1, 1)
-    max_ahead_hours: int = 24
-
-
 def rejection_sql(bounds: TimeBounds, event_ts: str = "_event_ts") -> str:
     """SQL for why a parsed row cannot land (null: it lands), given the parsed time."""
     shown = "coalesce('\"' || \"timestamp\" || '\"', 'empty')"
-    ahead = f"timezone('UTC', now()) + interval {int(bounds.max_ahead_hours)} hour"
     return (
-        f"case when {event_ts} is null then 'BAD TIMESTAMP: ' || {shown}"
-        f" when {event_ts} < date '{bounds.not_before.isoformat()}'"
-        f" then 'TIMESTAMP OUT OF RANGE: ' || {shown} || ' is before {bounds.not_before.isoformat()}'"
-        f" when {event_ts} > {ahead}"
-        f" then 'TIMESTAMP OUT OF RANGE: ' || {shown}"
-        f" || ' is more than {int(bounds.max_ahead_hours)} hours after landing'"
+        f"case{time_rejection_whens(bounds, shown, event_ts)}"
         " when nullif(trim(event_name), '') is null then 'NO EVENT NAME'"
         " when nullif(trim(user_id), '') is null then 'NO USER ID' end"
     )

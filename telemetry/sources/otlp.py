@@ -26,10 +26,10 @@ from telemetry.land.app import app_of_unnamed_export
 from telemetry.land.paths import literal_path
 from telemetry.land.summary import FileResult
 from telemetry.sources import LandRequest, Source
-from telemetry.sources.aptabase_key import TimeBounds
+from telemetry.sources.bounds import TimeBounds, time_rejection_whens
 from telemetry.sources.lines import BLANK, drop_lines, first_json_line, read_lines
 from telemetry.sql import sql_literal, transaction
-from telemetry.warehouse import LANDED_AT, is_landed, record_file
+from telemetry.warehouse import LANDED_AT, is_landed, record_file, time_range
 
 NAME = "otlp"
 #: `service.instance.id` names one instance of a service (a process or a machine).
@@ -91,15 +91,8 @@ def nanos_sql(value: str) -> str:
 
 
 def _rejection_sql(bounds: TimeBounds) -> str:
-    shown = "coalesce(time_unix_nano, observed_time_unix_nano, 'none')"
-    ahead = f"timezone('UTC', now()) + interval {int(bounds.max_ahead_hours)} hour"
-    return (
-        f"case when _event_ts is null then 'BAD TIMESTAMP: no timeUnixNano or observedTimeUnixNano (' || {shown} || ')'"
-        f" when _event_ts < date '{bounds.not_before.isoformat()}'"
-        f" then 'TIMESTAMP OUT OF RANGE: ' || {shown} || ' is before {bounds.not_before.isoformat()}'"
-        f" when _event_ts > {ahead} then 'TIMESTAMP OUT OF RANGE: ' || {shown}"
-        f" || ' is more than {int(bounds.max_ahead_hours)} hours after landing' end"
-    )
+    shown = "coalesce(nullif(time_unix_nano, '0'), observed_time_unix_nano, 'no timeUnixNano or observedTimeUnixNano')"
+    return f"case{time_rejection_whens(bounds, shown)} end"
 
 
 def _recognises(path: Path, head: bytes) -> bool:
@@ -288,10 +281,7 @@ def _count(con: duckdb.DuckDBPyConnection, request: LandRequest, lines: int, bla
 def _write(con: duckdb.DuckDBPyConnection, request: LandRequest, result: FileResult, app: str | None) -> None:
     source = sql_literal(str(request.path.resolve()))
     checksum = sql_literal(request.checksum)
-    first_ts, last_ts = con.execute(
-        "select strftime(min(_event_ts), '%Y-%m-%d %H:%M:%S.%f'), strftime(max(_event_ts), '%Y-%m-%d %H:%M:%S.%f')"
-        " from _ot_keyed"
-    ).fetchone()
+    first_ts, last_ts = time_range(con, "_ot_keyed")
     with transaction(con):
         con.execute(
             f"""

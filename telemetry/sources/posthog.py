@@ -29,10 +29,10 @@ from telemetry.land.app import app_of_unnamed_export
 from telemetry.land.paths import literal_path
 from telemetry.land.summary import FileResult
 from telemetry.sources import LandRequest, Source
-from telemetry.sources.aptabase_key import TimeBounds
+from telemetry.sources.bounds import TimeBounds, time_rejection_whens
 from telemetry.sources.lines import BLANK, drop_lines, first_json_line, read_lines
 from telemetry.sql import sql_literal, transaction
-from telemetry.warehouse import LANDED_AT, is_landed, record_file
+from telemetry.warehouse import LANDED_AT, is_landed, record_file, time_range
 
 NAME = "posthog"
 IDENTITY_HORIZON = "install"
@@ -77,16 +77,11 @@ def timestamp_sql(column: str) -> str:
 
 def _rejection_sql(bounds: TimeBounds) -> str:
     shown = "coalesce('\"' || \"timestamp\" || '\"', 'empty')"
-    ahead = f"timezone('UTC', now()) + interval {int(bounds.max_ahead_hours)} hour"
     return (
         "case when nullif(trim(uuid), '') is null then 'NO UUID'"
         " when nullif(trim(event), '') is null then 'NO EVENT NAME'"
         " when nullif(trim(distinct_id), '') is null then 'NO DISTINCT ID'"
-        f" when _event_ts is null then 'BAD TIMESTAMP: ' || {shown}"
-        f" when _event_ts < date '{bounds.not_before.isoformat()}'"
-        f" then 'TIMESTAMP OUT OF RANGE: ' || {shown} || ' is before {bounds.not_before.isoformat()}'"
-        f" when _event_ts > {ahead} then 'TIMESTAMP OUT OF RANGE: ' || {shown}"
-        f" || ' is more than {int(bounds.max_ahead_hours)} hours after landing' end"
+        f"{time_rejection_whens(bounds, shown)} end"
     )
 
 
@@ -309,10 +304,7 @@ def _write(
     """The file's new events, its rejected rows and its manifest row, in one transaction."""
     source = sql_literal(str(request.path.resolve()))
     checksum = sql_literal(request.checksum)
-    first_ts, last_ts = con.execute(
-        "select strftime(min(_event_ts), '%Y-%m-%d %H:%M:%S.%f'), strftime(max(_event_ts), '%Y-%m-%d %H:%M:%S.%f')"
-        " from _ph_rows where _parse_problem is null and _reject_reason is null"
-    ).fetchone()
+    first_ts, last_ts = time_range(con, "_ph_rows", "_parse_problem is null and _reject_reason is null")
     with transaction(con):
         con.execute(
             f"""

@@ -33,9 +33,9 @@ from telemetry.errors import UserError
 from telemetry.land.app import app_of_file
 from telemetry.land.summary import FileResult
 from telemetry.sources import LandRequest, Source
-from telemetry.sources.aptabase_key import TimeBounds
+from telemetry.sources.bounds import TimeBounds, time_rejection_whens
 from telemetry.sql import sql_literal, transaction
-from telemetry.warehouse import LANDED_AT, is_landed, record_file
+from telemetry.warehouse import LANDED_AT, is_landed, record_file, time_range
 
 NAME = "reverbcode"
 #: The install id is one install for as long as it exists.
@@ -95,14 +95,9 @@ def occurred_at_sql(column: str = "occurred_at") -> str:
 
 def _rejection_sql(bounds: TimeBounds) -> str:
     shown = "coalesce('\"' || occurred_at || '\"', 'empty')"
-    ahead = f"timezone('UTC', now()) + interval {int(bounds.max_ahead_hours)} hour"
     return (
         "case when nullif(trim(id), '') is null then 'NO ID'"
-        f" when _event_ts is null then 'BAD TIMESTAMP: ' || {shown}"
-        f" when _event_ts < date '{bounds.not_before.isoformat()}'"
-        f" then 'TIMESTAMP OUT OF RANGE: ' || {shown} || ' is before {bounds.not_before.isoformat()}'"
-        f" when _event_ts > {ahead} then 'TIMESTAMP OUT OF RANGE: ' || {shown}"
-        f" || ' is more than {int(bounds.max_ahead_hours)} hours after landing'"
+        f"{time_rejection_whens(bounds, shown)}"
         " when nullif(trim(name), '') is null then 'NO EVENT NAME' end"
     )
 
@@ -294,17 +289,16 @@ def _finish(
     """Count what the file held and write it, the manifest row too, in one transaction."""
     first_ts = last_ts = None
     if rows:
-        landed, rejected, before, first_ts, last_ts = con.execute(
+        landed, rejected, before = con.execute(
             """
             select
                 count(*) filter (where _reject_reason is null),
                 count(*) filter (where _reject_reason is not null),
-                (select count(*) from _landed_before),
-                strftime(min(_event_ts) filter (where _reject_reason is null), '%Y-%m-%d %H:%M:%S.%f'),
-                strftime(max(_event_ts) filter (where _reject_reason is null), '%Y-%m-%d %H:%M:%S.%f')
+                (select count(*) from _landed_before)
             from _rc_rows
             """
         ).fetchone()
+        first_ts, last_ts = time_range(con, "_rc_rows", "_reject_reason is null")
         result.rows_landed, result.rejected, result.duplicates = landed, rejected, before
     source = sql_literal(str(result.path.resolve()))
     checksum = sql_literal(result.checksum)

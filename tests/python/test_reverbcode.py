@@ -114,6 +114,21 @@ def failures_by_class_and_bucket(rows: list[Row]) -> Counter:
     return counted
 
 
+def text_values(db: Path, schemas: tuple[str, ...] | None = None) -> list[str]:
+    """Every distinct value of every text or JSON column of `db` (of `schemas`, else all)."""
+    only = f" and table_schema in {schemas}" if schemas else ""
+    columns = query(
+        db,
+        "select table_schema, table_name, column_name from information_schema.columns"
+        f" where data_type in ('VARCHAR', 'JSON'){only}",
+    )
+    return [
+        str(value[0])
+        for schema, table, column in columns
+        for value in query(db, f'select distinct "{column}" from "{schema}"."{table}"')
+    ]
+
+
 @pytest.fixture(scope="module")
 def fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("fleet")
@@ -314,11 +329,6 @@ def test_repository_and_host_names_are_never_published(fleet: Path, tmp_path: Pa
     assert "ReverbCode ao.db telemetry of reverbcode" in html
     assert "No event in scope carries an app version" in html
     published = tmp_path / "w.published.duckdb"
-    columns = query(
-        published,
-        "select table_schema, table_name, column_name from information_schema.columns"
-        " where data_type in ('VARCHAR', 'JSON')",
-    )
     projects: set[str] = set()
     hosts: set[str] = set()
     for db_file in fleet.glob("ao-db/*/ao.db"):
@@ -332,11 +342,7 @@ def test_repository_and_host_names_are_never_published(fleet: Path, tmp_path: Pa
         con.close()
     assert "jane-doe-taxes" in projects
     personal = projects | hosts
-    texts = [report.stdout, (tmp_path / "r.html").read_text()]
-    for schema, table, column in columns:
-        texts += [
-            str(v[0]) for v in query(published, f'select distinct "{column}" from "{schema}"."{table}"')
-        ]
+    texts = [report.stdout, (tmp_path / "r.html").read_text(), *text_values(published)]
     leaked = {name for name in personal for text in texts if name in text}
     assert not leaked
 
@@ -374,16 +380,7 @@ def test_a_posthog_export_needs_its_app_and_drops_personal_properties(fleet: Pat
     # the report says where its events came from and what a user is
     assert "PostHog exports telemetry of reverbcode" in report.stdout
     assert "identity horizon `install`: a user id is an install" in report.stdout
-    columns = query(
-        db,
-        "select table_schema, table_name, column_name from information_schema.columns"
-        " where data_type in ('VARCHAR', 'JSON') and table_schema in ('raw', 'staging', 'marts')",
-    )
-    texts = [
-        str(value[0])
-        for schema, table, column in columns
-        for value in query(db, f'select distinct "{column}" from "{schema}"."{table}"')
-    ]
+    texts = text_values(db, ("raw", "staging", "marts"))
     for personal in ("jane.doe@example.com", "Jane Doe", "203.0.113.", "Lisbon"):
         assert not [text for text in texts if personal in text], personal
         assert personal not in report.stdout
