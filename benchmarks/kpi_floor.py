@@ -50,7 +50,12 @@ def floor_sql(files: list[str]) -> str:
         " ".join(f"when {lit(n)} then {lit(r['fixed_class'])}" for n, r in roles.items() if r["fixed_class"])
         or "when null then null"
     )
-    column = {"message": "error_message", "event_name": "event_name", "error_code": "error_code"}
+    column = {
+        "message": "error_message",
+        "event_name": "event_name",
+        "error_code": "error_code",
+        "error_kind": "error_kind",
+    }
     rule_case = " ".join(
         f"when regexp_matches({column[r['match_on']]}, {lit(r['pattern'])}, 'i') then {lit(r['failure_class'])}"
         for r in failure_rules()
@@ -106,7 +111,8 @@ def floor_sql(files: list[str]) -> str:
         select
             user_id, event_name,
             json_extract_string(replace(string_props, '\\''', ''''), '$.error_message') as error_message,
-            json_extract_string(replace(string_props, '\\''', ''''), '$.error_code') as error_code
+            json_extract_string(replace(string_props, '\\''', ''''), '$.error_code') as error_code,
+            json_extract_string(replace(string_props, '\\''', ''''), '$.error_kind') as error_kind
         from roled
         where event_role = 'failure'
     ),

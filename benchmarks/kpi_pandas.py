@@ -78,8 +78,14 @@ def main(folder: str) -> None:
     failures = df[df["role"] == "failure"].copy()
     failures["error_message"] = props[failures.index].map(lambda p: p.get("error_message"))
     failures["error_code"] = props[failures.index].map(lambda p: p.get("error_code"))
+    failures["error_kind"] = props[failures.index].map(lambda p: p.get("error_kind"))
     failures["failure_class"] = failures["event_name"].map(lambda n: roles[n]["fixed_class"])
-    columns = {"message": "error_message", "event_name": "event_name", "error_code": "error_code"}
+    columns = {
+        "message": "error_message",
+        "event_name": "event_name",
+        "error_code": "error_code",
+        "error_kind": "error_kind",
+    }
     for rule in failure_rules():
         open_ = failures["failure_class"].isna()
         if not open_.any():
