@@ -10,7 +10,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = REPO_ROOT / "data" / "sample"
 #: The bundled Osaurus sample (`telemetry sample --app osaurus --page-size 250`).
 OSAURUS_SAMPLE_DIR = REPO_ROOT / "data" / "sample-osaurus"
-#: The bundled ReverbCode fleet (`telemetry sample --app reverbcode --installs 12`): an
+#: The bundled ReverbCode fleet (`telemetry sample --app reverbcode`, 12 installs): an
 #: `ao.db` per install under `ao-db/`, the same events as a PostHog export under `posthog/`.
 REVERBCODE_SAMPLE_DIR = REPO_ROOT / "data" / "sample-reverbcode"
 

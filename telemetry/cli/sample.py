@@ -49,23 +49,21 @@ SAMPLE_APPS = {
     type=FOLDER,
     default=None,
     metavar="DIR",
-    help="where to write (default: data/sample for vibe, data/sample-osaurus for osaurus)",
+    help="where to write (default: data/sample, data/sample-osaurus or data/sample-reverbcode)",
 )
 @click.option(
     "--days",
-    type=int,
-    default=DEFAULT_DAYS,
-    show_default=True,
+    type=click.IntRange(min=1),
+    default=None,
     metavar="N",
-    help="UTC days, ending with --end-date",
+    help=f"UTC days, ending with --end-date (default: {DEFAULT_DAYS}; reverbcode {REVERBCODE_DAYS})",
 )
 @click.option(
     "--end-date",
     type=click.DateTime(["%Y-%m-%d"]),
-    default=DEFAULT_END_DATE.isoformat(),
-    show_default=True,
+    default=None,
     metavar="YYYY-MM-DD",
-    help="last UTC day of the sample",
+    help=f"last UTC day of the sample (default: {DEFAULT_END_DATE}; reverbcode {REVERBCODE_END_DATE})",
 )
 @click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, metavar="N", help="random seed")
 @click.option(
@@ -101,7 +99,13 @@ def command(**options: Any) -> int:
     8-column copy of the last 48 hours, a download cut mid-line, a Parquet export of one
     day, and manifest.json with the ground truth (unique events per day, per event name,
     failures by message family). The same options give the same bytes."""
-    options["end_date"] = options["end_date"].date()
+    reverbcode = options["app"] == "reverbcode"
+    if options["days"] is None:
+        options["days"] = REVERBCODE_DAYS if reverbcode else DEFAULT_DAYS
+    if options["end_date"] is None:
+        options["end_date"] = REVERBCODE_END_DATE if reverbcode else DEFAULT_END_DATE
+    else:
+        options["end_date"] = options["end_date"].date()
     return run(SimpleNamespace(**options))
 
 
@@ -125,8 +129,7 @@ def truth_line(truth: dict) -> str:
 
 def _reverbcode(out_dir: Path, args: SimpleNamespace, end_date: date) -> int:
     """A ReverbCode fleet: an `ao.db` per install (--installs of them)."""
-    days = args.days if args.days != DEFAULT_DAYS else REVERBCODE_DAYS
-    end = end_date if end_date != DEFAULT_END_DATE else REVERBCODE_END_DATE
+    days, end = args.days, end_date
     manifest = generate_reverbcode_sample(
         out_dir, days=days, end_date=end, seed=args.seed, installs=args.installs
     )

@@ -1,6 +1,6 @@
 """An invented ReverbCode fleet: one `ao.db` per install, as the daemon writes it.
 
-    generate_reverbcode_sample(out, days=21, end_date=..., seed=7, installs=20) -> dict
+    generate_reverbcode_sample(out, days=21, end_date=..., seed=42, installs=12) -> dict
 
 Each install gets a folder `<out>/ao-db/<folder>/` with `ao.db` (WAL mode; the migrations' goose
 table and the `telemetry_event` table of migration 0015, reverbcode.md) and, except one,
@@ -37,8 +37,8 @@ import duckdb
 
 DEFAULT_END_DATE = date(2026, 7, 5)
 DEFAULT_DAYS = 21
-DEFAULT_INSTALLS = 20
-DEFAULT_SEED = 7
+DEFAULT_INSTALLS = 12
+DEFAULT_SEED = 42
 #: Rows before this day were written before `component`, `operation` and `fingerprint` existed.
 FINGERPRINT_DAY = date(2026, 6, 21)
 HARNESSES = ("claude-code", "codex", "aider")
