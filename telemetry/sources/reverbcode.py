@@ -112,29 +112,41 @@ def _snapshot(path: Path) -> Iterator[sqlite3.Connection]:
     database in a folder this user may not write, whose shared-memory file is missing) is
     read from a copy of it and its WAL file."""
     try:
-        with _read_only(path) as con:
-            yield con
-        return
+        con = _open_read_only(path)
     except sqlite3.OperationalError as exc:
         if "unable to open" not in str(exc):
             raise
+        con = None
+    if con is not None:
+        yield from _in_transaction(con)
+        return
     with tempfile.TemporaryDirectory(prefix="telemetry-aodb-") as folder:
         copy = Path(folder) / path.name
         shutil.copyfile(path, copy)
         wal = path.with_name(path.name + "-wal")
         if wal.exists():
             shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
-        with _read_only(copy) as con:
-            yield con
+        yield from _in_transaction(_open_read_only(copy))
 
 
-@contextmanager
-def _read_only(path: Path) -> Iterator[sqlite3.Connection]:
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection that has opened the file (SQLite opens lazily: the first read
+    is what fails on a file it cannot open)."""
     uri = f"file:{urllib.parse.quote(str(path.resolve()))}?mode=ro"
     con = sqlite3.connect(uri, uri=True, isolation_level=None)
     con.text_factory = lambda raw: raw.decode("utf-8", "replace")
     try:
         con.execute("begin")
+        con.execute("select count(*) from sqlite_master").fetchone()
+    except sqlite3.Error:
+        con.close()
+        raise
+    return con
+
+
+def _in_transaction(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """`con` (in its read transaction) for the caller's reads, then closed."""
+    try:
         yield con
         con.execute("rollback")
     finally:
