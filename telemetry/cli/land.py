@@ -17,7 +17,8 @@ DEFAULTS = TimeBounds()
 
 
 @click.command(
-    "land", short_help="land telemetry files (Aptabase exports, ReverbCode ao.db) into DuckDB, exactly once"
+    "land",
+    short_help="land telemetry files (Aptabase, ReverbCode ao.db, PostHog, OTLP) into DuckDB, exactly once",
 )
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @db_option()
@@ -38,7 +39,10 @@ DEFAULTS = TimeBounds()
 @click.option(
     "--app",
     metavar="NAME",
-    help="the app these files hold (default: the app their names say, `{app}-{build_mode}-{YYYY-MM-DD}`)",
+    help=(
+        "the app these files hold (default: the app an Aptabase export's name says,"
+        " `{app}-{build_mode}-{YYYY-MM-DD}`; reverbcode for an ao.db; the warehouse's for PostHog and OTLP)"
+    ),
 )
 @click.option(
     "--install-id",
@@ -57,10 +61,11 @@ def command(
 ) -> int:
     """Land telemetry files into schema `raw` of the warehouse; files, folders and globs,
     any mix. Each file goes to the source that recognises its content: Aptabase exports
-    (the 16-column CSVWithNames export, 8-column rewritten CSVs, Parquet exports) and
+    (the 16-column CSVWithNames export, 8-column rewritten CSVs, Parquet exports),
     ReverbCode's SQLite `ao.db` (read-only: it may be copied or read while the daemon runs;
     its install id from `telemetry_install_id` beside it, else --install-id; app
-    `reverbcode` unless --app says otherwise). A file already landed (same checksum) is skipped; lines that cannot be parsed and
+    `reverbcode` unless --app says otherwise), PostHog batch exports (JSON Lines, gzip or
+    Parquet; --app NAME) and OpenTelemetry Collector log files (--app NAME). A file already landed (same checksum) is skipped; lines that cannot be parsed and
     rows with no event name, no user id or a time out of bounds go to raw.rejected_rows with
     their reason. A warehouse holds one app (the product KPIs read its seed rows): a file
     of another app is refused."""
