@@ -53,7 +53,7 @@ SAMPLE_APPS = {
 )
 @click.option(
     "--days",
-    type=click.IntRange(min=1),
+    type=int,
     default=None,
     metavar="N",
     help=f"UTC days, ending with --end-date (default: {DEFAULT_DAYS}; reverbcode {REVERBCODE_DAYS})",

@@ -60,9 +60,9 @@ USER_DAYS_NOTE = (
 )
 #: What each source is called at the top of the report.
 SOURCE_NAMES = {
-    "aptabase": "Aptabase exports",
+    "aptabase": "Aptabase",
     "reverbcode": "ReverbCode ao.db",
-    "posthog": "PostHog exports",
+    "posthog": "PostHog",
     "otlp": "OpenTelemetry logs",
 }
 #: What a user is, by identity horizon: (the unit counted, the scope line's explanation).

@@ -378,7 +378,7 @@ def test_a_posthog_export_needs_its_app_and_drops_personal_properties(fleet: Pat
     report = run_cli("report", db=db, env=env)
     assert report.returncode == 0, report.stderr
     # the report says where its events came from and what a user is
-    assert "PostHog exports telemetry of reverbcode" in report.stdout
+    assert "PostHog telemetry of reverbcode" in report.stdout
     assert "identity horizon `install`: a user id is an install" in report.stdout
     texts = text_values(db, ("raw", "staging", "marts"))
     for personal in ("jane.doe@example.com", "Jane Doe", "203.0.113.", "Lisbon"):
