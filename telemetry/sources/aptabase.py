@@ -24,11 +24,10 @@ from telemetry.sources import LandRequest, Source
 from telemetry.sources.aptabase_csv import CsvRead, read_csv_file
 from telemetry.sources.aptabase_key import (
     event_id_sql,
-    event_ts_sql,
     filled_columns_sql,
     rejection_sql,
 )
-from telemetry.sources.bounds import TimeBounds
+from telemetry.sources.bounds import TimeBounds, event_ts_sql
 from telemetry.sql import sql_literal, transaction
 from telemetry.warehouse import LANDED_AT, is_landed, record_file
 

@@ -1,4 +1,5 @@
-"""What an event is: the one definition of its UTC time and of its key.
+"""What an Aptabase event is: its UTC time and its key, each with one definition (the time's
+SQL, `event_ts_sql`, lives in telemetry/sources/bounds.py: every source reads text times so).
 
 Landing computes both once per landed row (DuckDB SQL over the raw text) and stores them
 in `raw.events` (`_event_ts`, `_event_id`); dbt reads them from there and never derives
@@ -23,21 +24,6 @@ from __future__ import annotations
 
 from telemetry.aptabase.export_format import CORE_COLUMNS, EXPORT_COLUMNS
 from telemetry.sources.bounds import TimeBounds, time_rejection_whens
-
-#: Offsets DuckDB reads as a time zone: `Z`, `+02`, `+0200`, `+02:00` at the end.
-_OFFSET_PATTERN = "([+-][0-9]{2}(:?[0-9]{2})?|[zZ])$"
-
-
-def event_ts_sql(column: str = '"timestamp"') -> str:
-    """SQL for the UTC timestamp of a raw text column. The export's own shape (nearly every
-    row) is cast as it is: a LIKE is cheaper than the offset pattern."""
-    text = f"nullif(trim({column}), '')"
-    return (
-        f"case when {column} like '____-__-__ __:__:__' then try_cast({column} as timestamp)"
-        f" when regexp_matches({text}, '{_OFFSET_PATTERN}')"
-        f" then timezone('UTC', try_cast({text} as timestamptz))"
-        f" else try_cast({text} as timestamp) end"
-    )
 
 
 def _text(column: str) -> str:

@@ -1,4 +1,5 @@
-"""The event times a landed row may carry, the same for every source."""
+"""Event times, the same for every source: how a text time is read as UTC, and the times a
+landed row may carry."""
 
 from __future__ import annotations
 
@@ -25,4 +26,20 @@ def time_rejection_whens(bounds: TimeBounds, shown: str, event_ts: str = "_event
         f" when {event_ts} < date '{first}' then 'TIMESTAMP OUT OF RANGE: ' || {shown} || ' is before {first}'"
         f" when {event_ts} > {ahead} then 'TIMESTAMP OUT OF RANGE: ' || {shown}"
         f" || ' is more than {int(bounds.max_ahead_hours)} hours after landing'"
+    )
+
+
+#: Offsets DuckDB reads as a time zone: `Z`, `+02`, `+0200`, `+02:00` at the end.
+_OFFSET_PATTERN = "([+-][0-9]{2}(:?[0-9]{2})?|[zZ])$"
+
+
+def event_ts_sql(column: str = '"timestamp"') -> str:
+    """SQL for the UTC timestamp of a raw text column. The export's own shape (nearly every
+    row) is cast as it is: a LIKE is cheaper than the offset pattern."""
+    text = f"nullif(trim({column}), '')"
+    return (
+        f"case when {column} like '____-__-__ __:__:__' then try_cast({column} as timestamp)"
+        f" when regexp_matches({text}, '{_OFFSET_PATTERN}')"
+        f" then timezone('UTC', try_cast({text} as timestamptz))"
+        f" else try_cast({text} as timestamp) end"
     )

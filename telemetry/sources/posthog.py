@@ -29,7 +29,7 @@ from telemetry.land.app import app_of_unnamed_export
 from telemetry.land.paths import literal_path
 from telemetry.land.summary import FileResult
 from telemetry.sources import LandRequest, Source
-from telemetry.sources.bounds import TimeBounds, time_rejection_whens
+from telemetry.sources.bounds import TimeBounds, event_ts_sql, time_rejection_whens
 from telemetry.sources.lines import BLANK, drop_lines, first_json_line, read_lines
 from telemetry.sql import sql_literal, transaction
 from telemetry.warehouse import LANDED_AT, is_landed, record_file, time_range
@@ -62,17 +62,6 @@ create table if not exists raw.posthog_events (
     _landed_at timestamp not null
 );
 """
-
-
-def timestamp_sql(column: str) -> str:
-    """SQL for the UTC time of an ISO 8601 text (`2024-05-01T12:34:56.789012+00:00`; an
-    offset or `Z` converted, none read as UTC); null when it is no time."""
-    text = f"trim({column})"
-    return (
-        f"case when regexp_matches({text}, '([+-][0-9]{{2}}(:?[0-9]{{2}})?|[zZ])$')"
-        f" then timezone('UTC', try_cast({text} as timestamptz))"
-        f" else try_cast({text} as timestamp) end"
-    )
 
 
 def _rejection_sql(bounds: TimeBounds) -> str:
@@ -173,7 +162,7 @@ def land(con: duckdb.DuckDBPyConnection, request: LandRequest) -> FileResult:
         f"""
         create or replace temp table _ph_rows as
         select *, {_rejection_sql(request.bounds)} as _reject_reason
-        from (select *, {timestamp_sql('"timestamp"')} as _event_ts from _ph_read);
+        from (select *, {event_ts_sql('"timestamp"')} as _event_ts from _ph_read);
         create or replace temp table _ph_first as
         select uuid, min(_line) as _line from _ph_rows where _reject_reason is null group by uuid;
         create or replace temp table _ph_landed_before as

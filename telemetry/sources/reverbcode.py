@@ -33,7 +33,7 @@ from telemetry.errors import UserError
 from telemetry.land.app import app_of_file
 from telemetry.land.summary import FileResult
 from telemetry.sources import LandRequest, Source
-from telemetry.sources.bounds import TimeBounds, time_rejection_whens
+from telemetry.sources.bounds import TimeBounds, event_ts_sql, time_rejection_whens
 from telemetry.sql import sql_literal, transaction
 from telemetry.warehouse import LANDED_AT, is_landed, record_file, time_range
 
@@ -80,16 +80,14 @@ create table if not exists raw.reverbcode_events (
 def occurred_at_sql(column: str = "occurred_at") -> str:
     """SQL for the UTC time of `occurred_at` as the Go driver writes it (Go's
     `time.Time.String()`: `2026-06-24 12:34:56.123456789 +0000 UTC`, 0-9 fraction digits;
-    nanoseconds truncate to microseconds); an ISO text with an offset or `Z` is read too,
-    one without is UTC; anything else is null."""
+    nanoseconds truncate to microseconds); any other text as every source reads a time
+    (event_ts_sql: an ISO text with an offset or `Z` converted, one without is UTC)."""
     text = f"trim({column})"
     go_form = r"^(\S+ [0-9:.]+) ([+-][0-9]{2})([0-9]{2}) \S+$"
     return (
         f"case when regexp_matches({text}, '{go_form}')"
         f" then timezone('UTC', try_cast(regexp_replace({text}, '{go_form}', '\\1\\2:\\3') as timestamptz))"
-        f" when regexp_matches({text}, '([+-][0-9]{{2}}(:?[0-9]{{2}})?|[zZ])$')"
-        f" then timezone('UTC', try_cast({text} as timestamptz))"
-        f" else try_cast({text} as timestamp) end"
+        f" else {event_ts_sql(column)} end"
     )
 
 
