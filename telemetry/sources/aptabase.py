@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from telemetry.aptabase.export_format import EXPORT_COLUMNS
-from telemetry.errors import UserError, exception_line
+from telemetry.errors import UserError
 from telemetry.land.app import app_literal, app_of_file
 from telemetry.land.paths import literal_path
 from telemetry.land.summary import FileResult
@@ -28,6 +28,7 @@ from telemetry.sources.aptabase_key import (
     rejection_sql,
 )
 from telemetry.sources.bounds import TimeBounds, event_ts_sql
+from telemetry.sources.parquet import column_as_text, parquet_columns
 from telemetry.sql import sql_literal, transaction
 from telemetry.warehouse import LANDED_AT, is_landed, record_file
 
@@ -264,25 +265,10 @@ def _land_parquet(
     bounds: TimeBounds,
     app: str | None,
 ) -> FileResult:
-    try:
-        described = con.execute(f"describe select * from read_parquet({sql_literal(str(path))})").fetchall()
-    except duckdb.Error as exc:
-        raise UserError(f"{path}: not a readable Parquet file ({exception_line(exc)})") from None
-    names = {row[0].lower(): (row[0], row[1]) for row in described}
+    names = parquet_columns(con, path)
     if "timestamp" not in names:
         raise UserError(f"{path}: no `timestamp` column; is this an Aptabase export?")
-
-    def as_text(col: str) -> str:
-        if col not in names:
-            return f'null::varchar as "{col}"'
-        name, dtype = names[col]
-        if dtype.upper() in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"):  # an instant: its UTC time
-            return f"strftime(timezone('UTC', \"{name}\"), '%Y-%m-%d %H:%M:%S') as \"{col}\""
-        if dtype.upper().startswith("TIMESTAMP"):  # no zone: Aptabase's times are UTC
-            return f'strftime("{name}"::timestamp, \'%Y-%m-%d %H:%M:%S\') as "{col}"'
-        return f'nullif("{name}"::varchar, \'\') as "{col}"'
-
-    selected = ", ".join(as_text(col) for col in EXPORT_COLUMNS)
+    selected = ", ".join(column_as_text(names, col, "%Y-%m-%d %H:%M:%S") for col in EXPORT_COLUMNS)
     con.execute("drop view if exists _parsed; drop table if exists _landing")
     con.execute(
         f"""

@@ -24,13 +24,14 @@ from pathlib import Path
 
 import duckdb
 
-from telemetry.errors import UserError, exception_line
+from telemetry.errors import UserError
 from telemetry.land.app import app_of_unnamed_export
 from telemetry.land.paths import literal_path
 from telemetry.land.summary import FileResult
 from telemetry.sources import LandRequest, Source
 from telemetry.sources.bounds import TimeBounds, event_ts_sql, time_rejection_whens
 from telemetry.sources.lines import BLANK, drop_lines, first_json_line, read_lines
+from telemetry.sources.parquet import column_as_text, parquet_columns
 from telemetry.sql import sql_literal, transaction
 from telemetry.warehouse import LANDED_AT, is_landed, record_file, time_range
 
@@ -102,14 +103,13 @@ def _is_jsonl_name(path: Path) -> bool:
     return bool(suffixes) and suffixes[-1] in JSONL_SUFFIXES
 
 
-def parquet_columns(path: Path) -> set[str]:
+def _parquet_column_names(path: Path) -> set[str]:
     """The lower-cased column names of a Parquet file (empty when it cannot be read)."""
     try:
         with duckdb.connect() as con:
-            rows = con.execute(f"describe select * from read_parquet({sql_literal(str(path))})").fetchall()
-    except duckdb.Error:
+            return set(parquet_columns(con, path))
+    except UserError:
         return set()
-    return {row[0].lower() for row in rows}
 
 
 def _recognises(path: Path, head: bytes) -> bool:
@@ -117,7 +117,7 @@ def _recognises(path: Path, head: bytes) -> bool:
     if len(suffixes) > 1 and suffixes[-1] == ".br" and suffixes[-2] in JSONL_SUFFIXES:
         return True  # refused: brotli (see _refusal)
     if head.startswith(b"PAR1"):
-        return set(REQUIRED) <= parquet_columns(path)
+        return set(REQUIRED) <= _parquet_column_names(path)
     if not (
         _is_jsonl_name(path)
         or head.lstrip()[:1] == b"{"
@@ -219,21 +219,11 @@ def _read_jsonl(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[list[str], 
 
 def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     """`_ph_read` from a Parquet export (JSON columns are strings; times are UTC instants)."""
-    try:
-        described = con.execute(f"describe select * from read_parquet({sql_literal(str(path))})").fetchall()
-    except duckdb.Error as exc:
-        raise UserError(f"{path}: not a readable Parquet file ({exception_line(exc)})") from None
-    names = {row[0].lower(): (row[0], row[1].upper()) for row in described}
+    names = parquet_columns(con, path)
+    described = [name for name, _ in names.values()]
 
     def as_text(field: str) -> str:
-        if field not in names:
-            return f'null::varchar as "{field}"'
-        name, dtype = names[field]
-        if dtype in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"):
-            return f"strftime(timezone('UTC', \"{name}\"), '%Y-%m-%dT%H:%M:%S.%fZ') as \"{field}\""
-        if dtype.startswith("TIMESTAMP"):  # no zone: PostHog writes UTC
-            return f'strftime("{name}"::timestamp, \'%Y-%m-%dT%H:%M:%S.%fZ\') as "{field}"'
-        return f'nullif(trim("{name}"::varchar), \'\') as "{field}"'
+        return column_as_text(names, field, "%Y-%m-%dT%H:%M:%S.%fZ", trim=True)
 
     # a JSON column is a string here: given as a JSON string value, which _kept_properties parses
     properties = (
@@ -251,9 +241,7 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
         from read_parquet({sql_literal(str(path))}, file_row_number = true)
         """
     )
-    return sorted(
-        row[0] for row in described if row[0].lower() not in ("person_properties", "elements_chain")
-    )
+    return sorted(name for name in described if name.lower() not in ("person_properties", "elements_chain"))
 
 
 def _count(
