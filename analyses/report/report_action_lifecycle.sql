@@ -16,5 +16,5 @@ select
     failure_rate_high,
     small_sample,
     median_duration_seconds
-from {{ report_relation('kpi_action_lifecycle') }}
+from {{ ref('kpi_action_lifecycle') }}
 order by attempts desc, action asc

@@ -9,7 +9,7 @@ with versions as (
         window_events,
         version_rank,
         is_in_scope
-    from {{ report_relation('kpi_scope_app_versions') }}
+    from {{ ref('kpi_scope_app_versions') }}
 
 ),
 
@@ -19,7 +19,7 @@ releases as (
         app_version,
         events,
         active_users
-    from {{ report_relation('kpi_release_health') }}
+    from {{ ref('kpi_release_health') }}
 
 )
 

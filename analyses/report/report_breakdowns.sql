@@ -6,13 +6,13 @@
 with summary as (
 
     select workflow_failure_rate as overall_workflow_failure_rate
-    from {{ report_relation('kpi_reliability_summary') }}
+    from {{ ref('kpi_reliability_summary') }}
 
 ),
 
 breakdowns as (
 
-    select * from {{ report_relation('kpi_reliability_by_dimension') }}
+    select * from {{ ref('kpi_reliability_by_dimension') }}
 
 ),
 

@@ -9,5 +9,5 @@ select
     runtime_failure_events,
     share_of_runtime_failures,
     affected_users
-from {{ report_relation('kpi_code_paths') }}
+from {{ ref('kpi_code_paths') }}
 order by code_path_rank

@@ -13,5 +13,5 @@ select
     raw_error_rate,
     runtime_error_rate,
     workflow_failure_rate
-from {{ report_relation('kpi_daily') }}
+from {{ ref('kpi_daily') }}
 order by event_date

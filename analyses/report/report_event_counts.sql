@@ -8,7 +8,7 @@ with events as (
         event_name,
         event_role,
         user_id
-    from {{ report_relation('kpi_scope_events') }}
+    from {{ ref('kpi_scope_events') }}
 
 ),
 

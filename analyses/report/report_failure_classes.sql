@@ -6,7 +6,7 @@ with failures as (
     select
         failure_class,
         user_id
-    from {{ report_relation('kpi_scope_events') }}
+    from {{ ref('kpi_scope_events') }}
     where event_role = 'failure'
 
 ),

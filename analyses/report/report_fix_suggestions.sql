@@ -20,7 +20,7 @@ with buckets as (
         is_gone_in_latest_version,
         likely_code_path,
         fix_hint
-    from {{ report_relation('kpi_issue_buckets') }}
+    from {{ ref('kpi_issue_buckets') }}
 
 ),
 
@@ -29,7 +29,7 @@ summary as (
     select
         affected_users as all_affected_users,
         runtime_failure_events as all_runtime_failure_events
-    from {{ report_relation('kpi_reliability_summary') }}
+    from {{ ref('kpi_reliability_summary') }}
 
 ),
 

@@ -17,5 +17,5 @@ select
     is_new_in_version,
     is_regressed,
     is_gone
-from {{ report_relation('kpi_issue_bucket_versions') }}
+from {{ ref('kpi_issue_bucket_versions') }}
 order by issue_bucket, release_order

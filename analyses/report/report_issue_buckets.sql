@@ -23,5 +23,5 @@ select
     example_message_redacted,
     likely_code_path,
     fix_hint
-from {{ report_relation('kpi_issue_buckets') }}
+from {{ ref('kpi_issue_buckets') }}
 order by bucket_rank

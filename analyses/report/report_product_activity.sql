@@ -9,7 +9,7 @@ with primary_engagement as (
         events,
         users,
         active_user_share
-    from {{ report_relation('kpi_engagement_daily') }}
+    from {{ ref('kpi_engagement_daily') }}
     where is_primary
 
 )
@@ -29,7 +29,7 @@ select
     primary_engagement.events as primary_events,
     primary_engagement.users as primary_users,
     primary_engagement.active_user_share as primary_active_user_share
-from {{ report_relation('kpi_activity_daily') }} as activity
+from {{ ref('kpi_activity_daily') }} as activity
 left join primary_engagement
     on activity.day = primary_engagement.day
 order by activity.day

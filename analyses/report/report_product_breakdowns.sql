@@ -11,5 +11,5 @@ select
     users,
     events_per_user,
     share_of_events
-from {{ report_relation('kpi_engagement_breakdowns') }}
+from {{ ref('kpi_engagement_breakdowns') }}
 order by event_name asc, prop_key asc, suppressed asc, events desc, prop_value asc

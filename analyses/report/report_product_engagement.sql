@@ -9,6 +9,6 @@ select
     sum(active_users) as active_user_days,
     cast(sum(users) as double) / nullif(sum(active_users), 0) as active_user_share,
     cast(sum(events) as double) / nullif(sum(users), 0) as events_per_user_day
-from {{ report_relation('kpi_engagement_daily') }}
+from {{ ref('kpi_engagement_daily') }}
 group by event_name, is_primary
 order by is_primary desc, events desc, event_name asc

@@ -11,7 +11,7 @@ with versions as (
             "', '",
             'order by app_version_sort_key desc'
         ) }} as by_version
-    from {{ report_relation('kpi_feature_adoption_versions') }}
+    from {{ ref('kpi_feature_adoption_versions') }}
     group by feature
 
 )
@@ -26,7 +26,7 @@ select
     adoption.first_seen,
     adoption.last_seen,
     versions.by_version
-from {{ report_relation('kpi_feature_adoption') }} as adoption
+from {{ ref('kpi_feature_adoption') }} as adoption
 left join versions
     on adoption.feature = versions.feature
 order by adoption.adoption_rate desc nulls last, adoption.feature asc

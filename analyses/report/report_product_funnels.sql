@@ -11,5 +11,5 @@ select
     median_seconds_from_previous,
     viewed_users,
     skipped_users
-from {{ report_relation('kpi_funnel_steps') }}
+from {{ ref('kpi_funnel_steps') }}
 order by funnel, step_order

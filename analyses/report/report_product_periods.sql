@@ -11,5 +11,5 @@ select
     sessions,
     new_installs,
     launches
-from {{ report_relation('kpi_activity_periods') }}
+from {{ ref('kpi_activity_periods') }}
 order by period desc, period_start asc

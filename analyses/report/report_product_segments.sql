@@ -8,7 +8,7 @@ with last_steps as (
     select
         funnel,
         max(step_order) as last_step
-    from {{ report_relation('dim_funnel_steps') }}
+    from {{ ref('dim_funnel_steps') }}
     group by funnel
 
 ),
@@ -30,7 +30,7 @@ funnel_conversion as (
         segment_steps.suppressed,
         segment_steps.entered_users,
         segment_steps.conversion_from_start
-    from {{ report_relation('kpi_segment_funnel_steps') }} as segment_steps
+    from {{ ref('kpi_segment_funnel_steps') }} as segment_steps
     inner join last_steps
         on segment_steps.funnel = last_steps.funnel
         and segment_steps.step_order = last_steps.last_step
@@ -58,8 +58,8 @@ select
     funnel_conversion.suppressed as funnel_suppressed,
     funnel_conversion.entered_users as funnel_entered_users,
     funnel_conversion.conversion_from_start as funnel_conversion
-from {{ report_relation('kpi_segments') }} as segments
-inner join {{ report_relation('dim_segment_dimensions') }} as dimensions
+from {{ ref('kpi_segments') }} as segments
+inner join {{ ref('dim_segment_dimensions') }} as dimensions
     on segments.dimension = dimensions.dimension
 left join funnel_conversion
     on segments.dimension = funnel_conversion.dimension

@@ -21,5 +21,5 @@ select
     small_sample,
     previous_app_version,
     is_regression
-from {{ report_relation('kpi_release_health') }}
+from {{ ref('kpi_release_health') }}
 order by release_order

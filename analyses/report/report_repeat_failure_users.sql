@@ -10,6 +10,6 @@ select
     top_issue_bucket,
     share_of_failures,
     cumulative_share_of_failures
-from {{ report_relation('kpi_repeat_failures') }}
+from {{ ref('kpi_repeat_failures') }}
 where user_rank <= 10
 order by user_rank

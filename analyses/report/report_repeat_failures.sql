@@ -8,7 +8,7 @@ with summary as (
     select
         failure_events,
         affected_users
-    from {{ report_relation('kpi_reliability_summary') }}
+    from {{ ref('kpi_reliability_summary') }}
 
 ),
 
@@ -25,7 +25,7 @@ concentration as (
         top_1pct_failure_share,
         top_10_failure_events,
         top_10_failure_share
-    from {{ report_relation('kpi_repeat_failures') }}
+    from {{ ref('kpi_repeat_failures') }}
 
 ),
 
@@ -34,7 +34,7 @@ repeaters as (
     select
         max(failure_events) as max_user_failure_events,
         sum(user_input_failure_events) as repeat_user_input_failure_events
-    from {{ report_relation('kpi_repeat_failures') }}
+    from {{ ref('kpi_repeat_failures') }}
 
 )
 

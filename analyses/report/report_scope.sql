@@ -9,7 +9,7 @@ with scope as (
         window_end,
         version_filter,
         has_version_filter
-    from {{ report_relation('kpi_scope') }}
+    from {{ ref('kpi_scope') }}
 
 ),
 
@@ -19,14 +19,14 @@ all_events as (
         count(*) as warehouse_events,
         min(event_ts) as warehouse_first_event,
         max(event_ts) as warehouse_last_event
-    from {{ report_relation('fct_events') }}
+    from {{ ref('fct_events') }}
 
 ),
 
 window_events as (
 
     select count(*) as window_events
-    from {{ report_relation('fct_events') }} as events
+    from {{ ref('fct_events') }} as events
     inner join scope
         on events.event_ts between scope.window_start and scope.window_end
 

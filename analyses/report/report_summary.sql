@@ -28,4 +28,4 @@ select
     happy_users,
     affected_user_share,
     happy_user_share
-from {{ report_relation('kpi_reliability_summary') }}
+from {{ ref('kpi_reliability_summary') }}

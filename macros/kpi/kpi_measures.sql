@@ -44,7 +44,7 @@
 {#- Abandoned attempts (a start with no outcome: the crash proxy, kpi-definitions.md) per
     user and `columns`, over the attempts in scope: a select for a CTE. `primary_action` is
     the CTE holding the scope's primary action (one row, as in the queries that call this). -#}
-{% macro kpi_user_abandoned_attempts(relation, columns=[]) -%}
+{% macro kpi_user_abandoned_attempts(columns=[]) -%}
     select
         attempts.user_id,
         {%- for column in columns %}
@@ -53,7 +53,7 @@
         count(*) as abandoned_attempts,
         count(case when attempts.action = primary_action.primary_action then 1 end)
             as primary_abandoned
-    from {{ relation('kpi_scope_action_attempts') }} as attempts
+    from {{ ref('kpi_scope_action_attempts') }} as attempts
     left join primary_action on true
     where attempts.attempt_outcome = 'abandoned'
     group by attempts.user_id{% for column in columns %}, attempts.{{ column }}{% endfor %}
@@ -85,14 +85,14 @@
 {#- The app's product events, one row per event name whatever roles it holds (seed
     `product_events` has a row per role): 1/0 flags for launch, install marker and primary
     engagement event. A select for a CTE. -#}
-{% macro kpi_product_event_flags(relation) -%}
+{% macro kpi_product_event_flags() -%}
     select
         event_name,
         max(case when product_role = 'launch' then 1 else 0 end) as is_launch,
         max(case when product_role = 'install_marker' then 1 else 0 end) as is_install_marker,
         max(case when product_role = 'engagement' and is_primary then 1 else 0 end)
             as is_primary_engagement
-    from {{ relation('dim_product_events') }}
+    from {{ ref('dim_product_events') }}
     group by event_name
 {%- endmacro %}
 
@@ -101,12 +101,12 @@
     `first_project_added` fires again once every project was archived) is one new install,
     on the day of its first marker. With ids that live one day, every id's first marker is
     on its only day. A select for a CTE. -#}
-{% macro kpi_first_install_markers(relation) -%}
+{% macro kpi_first_install_markers() -%}
     select
         facts.user_id,
         min(facts.event_date) as first_marker_date
-    from {{ relation('fct_events') }} as facts
-    inner join {{ relation('dim_product_events') }} as markers
+    from {{ ref('fct_events') }} as facts
+    inner join {{ ref('dim_product_events') }} as markers
         on facts.event_name = markers.event_name
     where markers.product_role = 'install_marker' and facts.user_id is not null
     group by facts.user_id

@@ -2,16 +2,15 @@
     [window_start, window_end] of `scope` (an alias holding kpi_scope's row) and, when a
     version filter is set, its app version one that the filter keeps. The one definition
     that kpi_scope_events (on the event) and kpi_scope_action_attempts (on the event
-    that anchors the attempt) select by. `relation` finds kpi_scope_app_versions: `ref` in
-    a model, `report_relation` in the report. -#}
-{% macro in_kpi_scope(ts_column, version_column, relation, scope='scope') -%}
+    that anchors the attempt) select by. -#}
+{% macro in_kpi_scope(ts_column, version_column, scope='scope') -%}
     {{ ts_column }} >= {{ scope }}.window_start
     and {{ ts_column }} <= {{ scope }}.window_end
     and (
         not {{ scope }}.has_version_filter
         or {{ version_column }} in (
             select versions.app_version
-            from {{ relation('kpi_scope_app_versions') }} as versions
+            from {{ ref('kpi_scope_app_versions') }} as versions
             where versions.is_in_scope
         )
     )

@@ -1,11 +1,12 @@
 """Run one build's dbt work in its own process: parse once, build a selector, compile the
-report analyses, and describe what happens as JSON lines on stdout.
+report's SQL (the KPI folder's models and the report analyses, from dbt's graph:
+telemetry.build.report_queries), and describe what happens as JSON lines on stdout.
 
     python -m telemetry.build.dbt_driver SPEC_JSON
 
 SPEC_JSON holds `project_dir`, `target_path` and `log_path` (null: dbt's defaults),
-`selector` (of selectors.yml), `full_refresh` (bool) and `analyses` (a path selector, or
-null for none). One process and one parse serve both dbt commands (a second `dbt` process
+`selector` (of selectors.yml), `full_refresh` (bool) and `report` (path selectors of
+the report's SQL, or null for none). One process and one parse serve both dbt commands (a second `dbt` process
 would parse the project again).
 
 Lines written (one JSON object each):
@@ -14,7 +15,8 @@ Lines written (one JSON object each):
      "status": "success", "seconds": 0.12}
     {"event": "failed", "step": ..., "error": ..., "nodes": [{"name", "resource_type",
      "path", "status", "message"}]}
-    {"event": "done", "analyses": {"report_summary": "select ...", ...}}
+    {"event": "done", "queries": [{"name": ..., "kind": "table" | "view" | "analysis" |
+     "parameters", "sql": "select ..."}, ...]}
 dbt's own console output is switched off; its debug log goes to `log_path`. Anything else
 printed to stdout is moved to stderr so the protocol stays clean.
 """
@@ -25,6 +27,8 @@ import json
 import os
 import sys
 from typing import Any, TextIO
+
+from telemetry.build.report_queries import GraphError, GraphNode, Relation, ReportQuery, report_queries
 
 FAILED_STATUSES = {"error", "fail", "runtime error"}
 RESULT_EVENTS = {"LogModelResult", "LogSeedResult", "LogTestResult", "LogNodeResult"}
@@ -89,8 +93,8 @@ def main(argv: list[str]) -> int:
         protocol.send(event="failed", step="build", error=_exception_text(built), nodes=_failed_nodes(built))
         return 1
 
-    if not spec.get("analyses"):
-        protocol.send(event="done", analyses={})
+    if not spec.get("report"):
+        protocol.send(event="done", queries=[])
         return 0
     protocol.send(event="step", step="compile")
     # into a folder of its own: the build's run_results.json stays the build's
@@ -101,7 +105,9 @@ def main(argv: list[str]) -> int:
             "--target-path",
             os.path.join(target_path, "report_queries"),
             "--select",
-            spec["analyses"],
+            *spec["report"],
+            "--indirect-selection",
+            "empty",  # the models and analyses only, not their tests
         ]
     )
     if not compiled.success:
@@ -112,13 +118,35 @@ def main(argv: list[str]) -> int:
             nodes=_failed_nodes(compiled),
         )
         return 1
-    analyses = {
-        result.node.name: result.node.compiled_code
-        for result in compiled.result.results
-        if result.node.resource_type == "analysis"
-    }
-    protocol.send(event="done", analyses=analyses)
+    try:
+        queries = _report_queries(compiled.result.results, manifest)
+    except GraphError as exc:
+        protocol.send(event="failed", step="compile", error=str(exc), nodes=[])
+        return 1
+    protocol.send(event="done", queries=[query.__dict__ for query in queries])
     return 0
+
+
+def _report_queries(results: Any, manifest: Any) -> list[ReportQuery]:
+    """The compiled models and analyses as the report's queries (report_queries)."""
+    nodes = [
+        GraphNode(
+            unique_id=result.node.unique_id,
+            name=result.node.name,
+            resource_type=str(getattr(result.node.resource_type, "value", result.node.resource_type)),
+            materialized=str(result.node.config.materialized),
+            compiled_sql=result.node.compiled_code,
+            depends_on=tuple(result.node.depends_on.nodes),
+        )
+        for result in results
+        if result.node.resource_type in {"model", "analysis"}
+    ]
+    relations = {
+        uid: Relation(node.relation_name, node.schema, node.alias)
+        for uid, node in manifest.nodes.items()
+        if getattr(node, "relation_name", None)
+    }
+    return report_queries(nodes, relations)
 
 
 def _exception_text(result: Any) -> str:

@@ -19,8 +19,9 @@ everything.
 The published file, `<warehouse stem>.published.duckdb` beside the warehouse, also holds:
 - `publication.info`: one row saying when it was published, from which build, and what
   it holds (events, first and last event time): how fresh it is;
-- `publication.report_queries`: the report's SQL compiled by dbt from the same KPI macros
-  as the marts (`analyses/`), so `telemetry report` answers any window without dbt;
+- `publication.report_queries`: the report's SQL, compiled by dbt from the KPI models
+  themselves and the report analyses, in graph order (telemetry.build.report_queries), so
+  `telemetry report` answers any window without dbt;
 - `publication.day_digests`: per fact table and day, the row count and row-hash sum of
   what was published, so the next publish hashes only the warehouse's side.
 """
@@ -30,7 +31,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -60,6 +61,7 @@ create table {db}.publication.info (
 create table {db}.publication.report_queries (
     query_order integer not null,
     name varchar not null,
+    kind varchar not null,
     sql varchar not null
 );
 """
@@ -82,7 +84,7 @@ def publish(
     warehouse: Path,
     *,
     build_finished_at: datetime,
-    report_queries: Mapping[str, str],
+    report_queries: Sequence[Mapping[str, str]],
     fresh: bool = False,
 ) -> Publication:
     """Bring the warehouse's marts tables into a new file and swap it in as the published
@@ -248,7 +250,7 @@ def _write_info(
     con: duckdb.DuckDBPyConnection,
     tables: int,
     build_finished_at: datetime,
-    report_queries: Mapping[str, str],
+    report_queries: Sequence[Mapping[str, str]],
 ) -> int:
     con.execute(INFO_DDL.format(db=PUBLISHING_ALIAS))
     published_at = datetime.now(UTC).replace(tzinfo=None)
@@ -259,11 +261,9 @@ def _write_info(
         f"count(*), min(event_ts), max(event_ts) from {PUBLISHING_ALIAS}.marts.fct_events"
     )
     con.execute(f"create table {PUBLISHING_ALIAS}.publication.day_digests as select * from new_digests")
-    for order, (name, sql) in enumerate(report_queries.items()):
-        con.execute(
-            f"insert into {PUBLISHING_ALIAS}.publication.report_queries "
-            f"values ({order}, {sql_literal(name)}, {sql_literal(sql)})"
-        )
+    for order, query in enumerate(report_queries):
+        values = ", ".join(sql_literal(query[key]) for key in ("name", "kind", "sql"))
+        con.execute(f"insert into {PUBLISHING_ALIAS}.publication.report_queries values ({order}, {values})")
     row = con.execute(f"select events from {PUBLISHING_ALIAS}.publication.info").fetchone()
     return int(row[0]) if row else 0
 

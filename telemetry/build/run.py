@@ -24,8 +24,9 @@ from telemetry.paths import REPO_ROOT
 from telemetry.progress import say
 from telemetry.sources import open_warehouse as connect
 
-#: dbt path selector of the report's SQL, compiled by every build and published with the marts.
-REPORT_ANALYSES = "analyses/report"
+#: dbt path selectors of the report's SQL (the KPI models with their scope helpers, and the
+#: report analyses), compiled by every build and published with the marts.
+REPORT_PATHS = ("models/marts/kpi", "analyses/report")
 
 Echo = Callable[[str], None]
 
@@ -42,7 +43,7 @@ class BuildRequest:
 
 @dataclass
 class DbtOutcome:
-    analyses: dict[str, str]
+    queries: list[dict[str, str]]
     failure: str | None
     seconds: float
 
@@ -92,7 +93,7 @@ def build(request: BuildRequest, *, echo: Echo | None = None) -> int:
         publication = publish(
             request.db,
             build_finished_at=finished,
-            report_queries=outcome.analyses,
+            report_queries=outcome.queries,
             fresh=request.full_refresh,
         )
     except UserError as exc:
@@ -134,7 +135,7 @@ def _record(request: BuildRequest, started: datetime, finished: datetime, outcom
 
 
 def run_dbt(request: BuildRequest, echo: Echo) -> DbtOutcome:
-    """`dbt build --selector` and the compile of the report analyses in one dbt process
+    """`dbt build --selector` and the compile of the report's SQL in one dbt process
     (telemetry.build.dbt_driver); progress goes to `echo`, a failure comes back as one line."""
     spec = {
         "project_dir": str(request.project_dir),
@@ -142,12 +143,12 @@ def run_dbt(request: BuildRequest, echo: Echo) -> DbtOutcome:
         "log_path": os.environ.get("DBT_LOG_PATH"),
         "selector": request.selector,
         "full_refresh": request.full_refresh,
-        "analyses": REPORT_ANALYSES if (request.project_dir / REPORT_ANALYSES).is_dir() else None,
+        "report": [path for path in REPORT_PATHS if (request.project_dir / path).is_dir()] or None,
     }
     # the warehouse target, whatever a reader's TELEMETRY_TARGET says (profiles.yml)
     env = {**os.environ, "TELEMETRY_DB": str(request.db), "TELEMETRY_TARGET": "dev", "PYTHONUNBUFFERED": "1"}
     started = time.monotonic()
-    analyses: dict[str, str] | None = None
+    queries: list[dict[str, str]] | None = None
     failure: dict | None = None
     with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as stderr_file:
         process = subprocess.Popen(
@@ -173,7 +174,7 @@ def run_dbt(request: BuildRequest, echo: Echo) -> DbtOutcome:
                 elif kind == "failed":
                     failure = message
                 elif kind == "done":
-                    analyses = message.get("analyses") or {}
+                    queries = message.get("queries") or []
         except KeyboardInterrupt:
             process.terminate()
             process.wait()
@@ -184,12 +185,12 @@ def run_dbt(request: BuildRequest, echo: Echo) -> DbtOutcome:
     seconds = time.monotonic() - started
     log = Path(spec["log_path"] or request.project_dir / "logs") / "dbt.log"
     if failure is not None:
-        return DbtOutcome({}, _failure_text(failure, log), seconds)
-    if code != 0 or analyses is None:
+        return DbtOutcome([], _failure_text(failure, log), seconds)
+    if code != 0 or queries is None:
         last = [ln for ln in stderr_text.splitlines() if ln.strip()]
         detail = error_line(last[-1]) if last else f"exit code {code}"
-        return DbtOutcome({}, f"dbt build failed: {detail} (log: {log})", seconds)
-    return DbtOutcome(analyses, None, seconds)
+        return DbtOutcome([], f"dbt build failed: {detail} (log: {log})", seconds)
+    return DbtOutcome(queries, None, seconds)
 
 
 def _parse_line(line: str) -> dict | None:

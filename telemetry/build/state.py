@@ -4,7 +4,7 @@ A build's inputs are the landed files (raw.landed_files), the dbt project's file
 macros, seeds, tests, analyses, dbt_project.yml, selectors.yml, profiles.yml), the selector
 and whether it was a full refresh, plus two marks any other dbt run leaves behind: the run
 window's time (`control.ctl_incremental_window`, rebuilt by every build of the daily slice)
-and the KPI scope (`marts.kpi_scope`, changed by a build with scope vars). When they equal
+and the KPI scope (`intermediate.kpi_scope`, changed by a build with scope vars). When they equal
 those of the last build that passed, building again would change nothing.
 
 Builds are recorded in `control.telemetry_builds` (UTC times, selector, fingerprint,
@@ -41,7 +41,7 @@ create table if not exists control.telemetry_builds (
 #: the relation does not exist yet: then there is no mark).
 _MARKS = (
     "select cast(max(computed_at) as varchar) from control.ctl_incremental_window",
-    "select string_agg(cast(columns(*) as varchar), '|') from marts.kpi_scope",
+    "select string_agg(cast(columns(*) as varchar), '|') from intermediate.kpi_scope",
 )
 
 

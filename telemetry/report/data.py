@@ -1,8 +1,9 @@
 """The numbers of a report, read from the published copy of the marts (never the warehouse,
-never dbt): the report's scope goes into a temp table `kpi_scope_params`, the compiled
-`kpi_steps` (the same KPI queries the marts are built with) make the scope and KPI tables
-of that scope as temp tables, and each `report_*` analysis is one section's rows. Nothing
-here computes a KPI."""
+never dbt). The published copy holds the report's SQL as dbt compiled it from the KPI models
+and the report analyses (publication.report_queries, telemetry.build.report_queries): the
+scope parameters' row is made from the report's options, each KPI model (and scope helper)
+runs in graph order into a temp table (a temp view where the warehouse has a view) of its
+own name, and each analysis is one section's rows. Nothing here computes a KPI or lists one."""
 
 from __future__ import annotations
 
@@ -13,58 +14,34 @@ from typing import Any
 
 import duckdb
 
+from telemetry.build.report_queries import ANALYSIS, PARAMETERS, TABLE, VIEW
 from telemetry.duckdb_settings import apply_duckdb_settings
 from telemetry.errors import UserError, error_line
 from telemetry.report.scope import ReportScope
 from telemetry.sql import sql_value
 
 Row = dict[str, Any]
-
-#: The compiled SQL that makes the report's scope and KPI tables (analyses/report/kpi_steps.sql).
-STEPS = "kpi_steps"
-#: One analysis per section's rows (each must exist in analyses/report/).
-ANALYSES: tuple[str, ...] = (
-    "report_scope",
-    "report_summary",
-    "report_event_counts",
-    "report_app_versions",
-    "report_failure_classes",
-    "report_breakdowns",
-    "report_issue_buckets",
-    "report_issue_bucket_versions",
-    "report_repeat_failures",
-    "report_repeat_failure_users",
-    "report_release_health",
-    "report_daily",
-    "report_action_lifecycle",
-    "report_fix_suggestions",
-    "report_code_paths",
-    "report_product_activity",
-    "report_product_periods",
-    "report_product_engagement",
-    "report_product_breakdowns",
-    "report_product_features",
-    "report_product_funnels",
-    "report_product_segments",
-)
-#: kpi_scope_params's columns and types, as the model of that name makes them from dbt vars.
-PARAMS_COLUMNS = (
-    ("window_hours", "integer"),
-    ("window_end", "timestamp"),
-    ("app_versions", "varchar"),
-    ("top_app_versions", "integer"),
-    ("min_sample", "integer"),
-    ("min_group_users", "integer"),
-)
+#: The sections every published copy must answer (the report's skeleton reads them).
+REQUIRED = ("report_scope", "report_summary")
 
 
-def params_sql(scope: ReportScope) -> str:
-    """The statement that makes the report's kpi_scope_params row (literals: see sql_value)."""
-    columns = ",\n    ".join(
-        f"cast({sql_value(value)} as {kind}) as {name}"
-        for (name, kind), value in zip(PARAMS_COLUMNS, scope.params(), strict=True)
-    )
-    return f"create temp table kpi_scope_params as\nselect\n    {columns}"
+@dataclass(frozen=True)
+class PublishedQuery:
+    name: str
+    kind: str
+    sql: str
+
+
+def params_sql(name: str, sql: str, scope: ReportScope) -> list[str]:
+    """The statements that make the report's scope parameters' row as temp table `name`:
+    the columns and types of the model's own SQL (`sql`), the values of `scope`. A column
+    the model has and the scope has not (or the other way) is an error: they are one row."""
+    values = scope.params()
+    return [
+        f"create temp table {name} as select * from ({sql}) as model_row limit 0",
+        f"insert into {name} by name select "
+        + ", ".join(f"{sql_value(value)} as {column}" for column, value in values.items()),
+    ]
 
 
 @dataclass
@@ -93,16 +70,44 @@ def load_report_data(published: Path, scope: ReportScope) -> ReportData:
     con = _open(published)
     try:
         queries, published_at = _published_queries(con, published)
-        con.execute(params_sql(scope))
-        _run(con, STEPS, queries[STEPS])
         data = ReportData(scope=scope, published_at=published_at)
-        for name in ANALYSES:
-            data.rows[name] = _rows(_run(con, name, queries[name]))
+        for query in queries:
+            _run_query(con, query, scope, data)
         # the app, the sources its events came from and the identity its user ids give
         data.rows["app"] = _rows(_run(con, "app", "select * from marts.dim_app"))
     finally:
         con.close()
     return data
+
+
+def _run_query(
+    con: duckdb.DuckDBPyConnection, query: PublishedQuery, scope: ReportScope, data: ReportData
+) -> None:
+    if query.kind == PARAMETERS:
+        _check_params(con, query, scope)
+        for statement in params_sql(query.name, query.sql, scope):
+            _run(con, query.name, statement)
+    elif query.kind == TABLE:
+        _run(con, query.name, f"create temp table {query.name} as ({query.sql})")
+    elif query.kind == VIEW:
+        _run(con, query.name, f"create temp view {query.name} as ({query.sql})")
+    elif query.kind == ANALYSIS:
+        data.rows[query.name] = _rows(_run(con, query.name, query.sql))
+    else:
+        raise UserError(f"the published report query {query.name} is of an unknown kind {query.kind!r}")
+
+
+def _check_params(con: duckdb.DuckDBPyConnection, query: PublishedQuery, scope: ReportScope) -> None:
+    columns = [
+        row[0]
+        for row in _run(con, query.name, f"describe select * from ({query.sql}) as model_row").fetchall()
+    ]
+    if sorted(columns) != sorted(scope.params()):
+        raise UserError(
+            f"the published scope parameters ({query.name}: {', '.join(columns)}) are not the ones "
+            f"this telemetry fills ({', '.join(scope.params())}): publish again with this version"
+            " (`telemetry build --force`)"
+        )
 
 
 def _open(published: Path) -> duckdb.DuckDBPyConnection:
@@ -119,17 +124,23 @@ def _open(published: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _published_queries(con: duckdb.DuckDBPyConnection, published: Path) -> tuple[dict[str, str], datetime]:
+def _published_queries(
+    con: duckdb.DuckDBPyConnection, published: Path
+) -> tuple[list[PublishedQuery], datetime]:
     try:
-        queries = dict(con.execute("select name, sql from publication.report_queries").fetchall())
+        rows = con.execute(
+            "select name, kind, sql from publication.report_queries order by query_order"
+        ).fetchall()
         info = con.execute("select published_at from publication.info").fetchone()
-    except duckdb.CatalogException:
-        queries, info = {}, None
-    missing = [name for name in (STEPS, *ANALYSES) if name not in queries]
+    except (duckdb.CatalogException, duckdb.BinderException):
+        rows, info = [], None
+    queries = [PublishedQuery(*row) for row in rows]
+    names = {query.name for query in queries}
+    missing = [name for name in REQUIRED if name not in names]
     if info is None or missing:
         raise UserError(
             f"the published marts {published} hold no report queries"
-            f"{' for ' + ', '.join(missing[:3]) if info is not None else ''}: "
+            f"{' for ' + ', '.join(missing) if info is not None else ''}: "
             "publish them again with `telemetry build --force`"
         )
     return queries, info[0]

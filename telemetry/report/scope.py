@@ -19,17 +19,17 @@ class ReportScope:
     min_sample: int | None = None
     min_group_users: int | None = None
 
-    def params(self) -> list[str | int | None]:
-        """The kpi_scope_params row of this scope (window_hours, window_end, app_versions,
-        top_app_versions, min_sample, min_group_users), as the model of that name makes it from dbt vars."""
-        return [
-            self.window_hours,
-            self.window_end,
-            ", ".join(self.app_versions) if self.app_versions else None,
-            self.top_app_versions,
-            self.effective_min_sample,
-            self.effective_min_group_users,
-        ]
+    def params(self) -> dict[str, str | int | None]:
+        """The scope parameters' row of this scope, by column, as the model kpi_scope_params
+        makes it from the same dbt vars (dbt_vars); the report checks the columns match."""
+        return {
+            "window_hours": self.window_hours,
+            "window_end": self.window_end,
+            "app_versions": ", ".join(self.app_versions) if self.app_versions else None,
+            "top_app_versions": self.top_app_versions,
+            "min_sample": self.effective_min_sample,
+            "min_group_users": self.effective_min_group_users,
+        }
 
     def dbt_vars(self) -> dict[str, object]:
         """The dbt vars that build the KPI marts of this scope (`dbt build --vars`)."""

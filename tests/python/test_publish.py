@@ -45,7 +45,7 @@ def warehouse_rows(db: Path, table: str) -> list[tuple]:
 def test_each_publish_equals_the_warehouse_marts_and_holds_nothing_else(tmp_path):
     db = tmp_path / "warehouse.duckdb"
     make_warehouse(db)
-    first = publish(db, build_finished_at=BUILT, report_queries={"q": "select 1"})
+    first = publish(db, build_finished_at=BUILT, report_queries=[{"name": "q", "kind": "analysis", "sql": "select 1"}])
     assert (first.tables, first.events) == (2, 30)
     with duckdb.connect(str(published_path(db)), read_only=True) as con:
         objects = con.execute("select schema_name, table_name from duckdb_tables() order by all").fetchall()
@@ -70,7 +70,7 @@ def test_each_publish_equals_the_warehouse_marts_and_holds_nothing_else(tmp_path
             "insert into marts.fct_events values ('new', date '2026-02-09', timestamp '2026-02-09 10:00:00', 'u')"
         )
         con.execute("delete from marts.kpi_daily where event_date = date '2026-02-01'")
-    second = publish(db, build_finished_at=BUILT, report_queries={"q": "select 1"})
+    second = publish(db, build_finished_at=BUILT, report_queries=[{"name": "q", "kind": "analysis", "sql": "select 1"}])
     assert second.events == len(warehouse_rows(db, "fct_events"))
     for table in ("fct_events", "kpi_daily"):
         assert published_rows(db, table) == warehouse_rows(db, table)
@@ -88,7 +88,7 @@ def test_each_publish_equals_the_warehouse_marts_and_holds_nothing_else(tmp_path
     # a column added to a fact: the table is copied whole, with its new layout
     with duckdb.connect(str(db)) as con:
         con.execute("alter table marts.fct_events add column os_name varchar default 'Windows'")
-    publish(db, build_finished_at=BUILT, report_queries={})
+    publish(db, build_finished_at=BUILT, report_queries=[])
     assert published_rows(db, "fct_events") == warehouse_rows(db, "fct_events")
     assert published_rows(db, "fct_events")[0][-1] == "Windows"
 
@@ -96,12 +96,12 @@ def test_each_publish_equals_the_warehouse_marts_and_holds_nothing_else(tmp_path
 def test_a_reader_keeps_its_snapshot_while_a_publish_swaps_the_file(tmp_path):
     db = tmp_path / "warehouse.duckdb"
     make_warehouse(db)
-    publish(db, build_finished_at=BUILT, report_queries={})
+    publish(db, build_finished_at=BUILT, report_queries=[])
     reader = duckdb.connect(str(published_path(db)), read_only=True)
     try:
         with duckdb.connect(str(db)) as con:
             con.execute("delete from marts.fct_events where event_date = date '2026-02-02'")
-        publish(db, build_finished_at=BUILT, report_queries={})
+        publish(db, build_finished_at=BUILT, report_queries=[])
         assert reader.execute("select count(*) from marts.fct_events").fetchone() == (30,)
     finally:
         reader.close()
@@ -112,11 +112,11 @@ def test_a_reader_keeps_its_snapshot_while_a_publish_swaps_the_file(tmp_path):
 def test_a_warehouse_without_facts_is_one_line_and_leaves_the_published_copy(tmp_path):
     db = tmp_path / "warehouse.duckdb"
     make_warehouse(db)
-    publish(db, build_finished_at=BUILT, report_queries={})
+    publish(db, build_finished_at=BUILT, report_queries=[])
     with duckdb.connect(str(db)) as con:
         con.execute("drop view marts.kpi_scope_events; drop table marts.fct_events")
     with pytest.raises(UserError, match=r"has no marts\.fct_events: nothing to publish"):
-        publish(db, build_finished_at=BUILT, report_queries={})
+        publish(db, build_finished_at=BUILT, report_queries=[])
     assert len(published_rows(db, "fct_events")) == 30
     assert not [p.name for p in tmp_path.iterdir() if ".new" in p.name]
 
@@ -126,7 +126,7 @@ def test_a_published_path_that_cannot_be_replaced_is_one_line(tmp_path):
     make_warehouse(db)
     published_path(db).mkdir()  # something that is not a published copy stands in the way
     with pytest.raises(UserError, match=r"^publishing failed: cannot replace .*warehouse\.published\.duckdb"):
-        publish(db, build_finished_at=BUILT, report_queries={})
+        publish(db, build_finished_at=BUILT, report_queries=[])
     assert not [p.name for p in tmp_path.iterdir() if ".new" in p.name]
 
 
@@ -140,6 +140,6 @@ def test_the_files_of_a_killed_publish_are_removed_by_the_next(tmp_path):
     ]
     for path in leftovers:
         path.write_bytes(b"half-written")
-    publish(db, build_finished_at=BUILT, report_queries={})
+    publish(db, build_finished_at=BUILT, report_queries=[])
     assert not any(path.exists() for path in leftovers)
     assert len(published_rows(db, "fct_events")) == 30

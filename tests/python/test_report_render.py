@@ -17,7 +17,7 @@ from telemetry.cli.report import parse_app_versions, parse_window_end
 from telemetry.errors import UserError
 from telemetry.report import render
 from telemetry.report.charts import daily_chart, os_chart, pareto_chart, release_chart
-from telemetry.report.data import ANALYSES, ReportData
+from telemetry.report.data import ReportData
 from telemetry.report.scope import ReportScope
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -40,7 +40,7 @@ def scope_row(events: int, **extra) -> dict:
 
 
 def data_with_events() -> ReportData:
-    rows: dict[str, list[dict]] = {name: [] for name in ANALYSES}
+    rows: dict[str, list[dict]] = {}
     rows["report_scope"] = [scope_row(10)]
     rows["report_summary"] = [
         {
@@ -157,7 +157,7 @@ def data_with_events() -> ReportData:
 
 
 def empty_data() -> ReportData:
-    rows: dict[str, list[dict]] = {name: [] for name in ANALYSES}
+    rows: dict[str, list[dict]] = {}
     rows["report_scope"] = [scope_row(0, window_events=0, version_filter="all", has_version_filter=False)]
     rows["report_summary"] = [{"events": 0, "active_users": 0, "failure_events": 0}]
     return ReportData(scope=ReportScope(window_hours=48), rows=rows)
@@ -246,9 +246,16 @@ def test_scope_command_line_reproduces_the_options():
     )
     assert scope.dbt_vars()["app_versions"] == ["3.1.0", "3.0.10"]
     # the kpi_scope_params row the report's KPI queries read, as the model makes it from vars
-    assert scope.params() == [48, None, "3.1.0, 3.0.10", None, 10, 3]
+    assert scope.params() == {
+        "window_hours": 48,
+        "window_end": None,
+        "app_versions": "3.1.0, 3.0.10",
+        "top_app_versions": None,
+        "min_sample": 10,
+        "min_group_users": 3,
+    }
     assert scope.dbt_vars()["min_group_users"] == 3
-    assert ReportScope().params() == [None, None, None, None, 30, 5]
+    assert list(ReportScope().params().values()) == [None, None, None, None, 30, 5]
 
 
 def test_reproduce_pins_the_window_end_the_data_gave():

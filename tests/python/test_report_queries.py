@@ -1,0 +1,81 @@
+"""The report's queries from dbt's graph (telemetry.build.report_queries): graph order,
+what each query becomes, and every relation pointed at what the report reads."""
+
+from __future__ import annotations
+
+import pytest
+
+from telemetry.build.report_queries import GraphError, GraphNode, Relation, report_queries
+
+FACTS = Relation('"wh"."marts"."fct_events"', "marts", "fct_events")
+PARAMS = Relation('"wh"."intermediate"."kpi_scope_params"', "intermediate", "kpi_scope_params")
+SCOPE = Relation('"wh"."intermediate"."kpi_scope"', "intermediate", "kpi_scope")
+EVENTS = Relation('"wh"."intermediate"."kpi_scope_events"', "intermediate", "kpi_scope_events")
+DAILY = Relation('"wh"."marts"."kpi_daily"', "marts", "kpi_daily")
+RELATIONS = {
+    "model.t.fct_events": FACTS,
+    "model.t.kpi_scope_params": PARAMS,
+    "model.t.kpi_scope": SCOPE,
+    "model.t.kpi_scope_events": EVENTS,
+    "model.t.kpi_daily": DAILY,
+}
+
+
+def node(name: str, sql: str, *deps: str, kind: str = "model", materialized: str = "table") -> GraphNode:
+    return GraphNode(f"{kind}.t.{name}", name, kind, materialized, sql, tuple(f"model.t.{d}" for d in deps))
+
+
+def graph() -> list[GraphNode]:
+    # given out of order, as dbt's compile results may come
+    return [
+        node("report_daily", f"select * from {DAILY.relation_name}", "kpi_daily", kind="analysis"),
+        node(
+            "kpi_daily",
+            f"select * from {EVENTS.relation_name}, {SCOPE.relation_name}",
+            "kpi_scope_events",
+            "kpi_scope",
+        ),
+        node(
+            "kpi_scope_events",
+            f"select * from {FACTS.relation_name} join {SCOPE.relation_name} on true",
+            "fct_events",
+            "kpi_scope",
+            materialized="view",
+        ),
+        node("kpi_scope", f"select * from {PARAMS.relation_name}", "kpi_scope_params"),
+        node("kpi_scope_params", "select 1 as window_hours", materialized="table"),
+    ]
+
+
+def test_models_come_before_what_reads_them_and_analyses_last():
+    queries = report_queries(graph(), RELATIONS)
+    assert [(q.name, q.kind) for q in queries] == [
+        ("kpi_scope_params", "parameters"),
+        ("kpi_scope", "table"),
+        ("kpi_scope_events", "view"),
+        ("kpi_daily", "table"),
+        ("report_daily", "analysis"),
+    ]
+
+
+def test_selected_models_are_read_by_name_and_the_rest_from_the_published_schema():
+    queries = {q.name: q.sql for q in report_queries(graph(), RELATIONS)}
+    assert queries["kpi_scope_events"] == 'select * from "marts"."fct_events" join kpi_scope on true'
+    assert queries["kpi_daily"] == "select * from kpi_scope_events, kpi_scope"
+    assert queries["report_daily"] == "select * from kpi_daily"
+    assert not any('"wh"' in sql for sql in queries.values())
+
+
+def test_a_relation_the_compiled_sql_does_not_name_is_an_error():
+    nodes = [node("kpi_scope", "select 1", "kpi_scope_params"), node("kpi_scope_params", "select 1")]
+    with pytest.raises(GraphError, match="kpi_scope: its compiled SQL does not name"):
+        report_queries(nodes, RELATIONS)
+
+
+def test_a_cycle_is_an_error():
+    nodes = [
+        node("kpi_scope", f"select * from {EVENTS.relation_name}", "kpi_scope_events"),
+        node("kpi_scope_events", f"select * from {SCOPE.relation_name}", "kpi_scope"),
+    ]
+    with pytest.raises(GraphError, match="cycle"):
+        report_queries(nodes, RELATIONS)
