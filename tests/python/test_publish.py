@@ -45,7 +45,9 @@ def warehouse_rows(db: Path, table: str) -> list[tuple]:
 def test_each_publish_equals_the_warehouse_marts_and_holds_nothing_else(tmp_path):
     db = tmp_path / "warehouse.duckdb"
     make_warehouse(db)
-    first = publish(db, build_finished_at=BUILT, report_queries=[{"name": "q", "kind": "analysis", "sql": "select 1"}])
+    first = publish(
+        db, build_finished_at=BUILT, report_queries=[{"name": "q", "kind": "analysis", "sql": "select 1"}]
+    )
     assert (first.tables, first.events) == (2, 30)
     with duckdb.connect(str(published_path(db)), read_only=True) as con:
         objects = con.execute("select schema_name, table_name from duckdb_tables() order by all").fetchall()
@@ -70,7 +72,9 @@ def test_each_publish_equals_the_warehouse_marts_and_holds_nothing_else(tmp_path
             "insert into marts.fct_events values ('new', date '2026-02-09', timestamp '2026-02-09 10:00:00', 'u')"
         )
         con.execute("delete from marts.kpi_daily where event_date = date '2026-02-01'")
-    second = publish(db, build_finished_at=BUILT, report_queries=[{"name": "q", "kind": "analysis", "sql": "select 1"}])
+    second = publish(
+        db, build_finished_at=BUILT, report_queries=[{"name": "q", "kind": "analysis", "sql": "select 1"}]
+    )
     assert second.events == len(warehouse_rows(db, "fct_events"))
     for table in ("fct_events", "kpi_daily"):
         assert published_rows(db, table) == warehouse_rows(db, table)

@@ -4,7 +4,7 @@ The bundled sample is landed, built and published once. For several windows and 
 filters, `telemetry report`'s rows (the scope and KPI queries run on the published facts
 with the report's own kpi_scope_params row) are compared, analysis by analysis, with the
 same analyses run on a scratch copy of the warehouse whose KPI marts `dbt build --vars`
-built with that scope. The two paths share the KPI macros and nothing else: one is dbt's
+built with that scope. The two paths share the KPI models' SQL and nothing else: one is dbt's
 models, refs and materializations over the warehouse, the other the published copy,
 the report's temp tables and no dbt at all.
 """
@@ -187,7 +187,9 @@ def test_a_report_and_a_publish_never_import_pandas(published_sample):
     with duckdb.connect(str(published_path(warehouse)), read_only=True) as con:
         queries = [
             dict(zip(("name", "kind", "sql"), row, strict=True))
-            for row in con.execute("select name, kind, sql from publication.report_queries order by query_order")
+            for row in con.execute(
+                "select name, kind, sql from publication.report_queries order by query_order"
+            )
         ]
     (tmp / "queries.json").write_text(json.dumps(queries), encoding="utf-8")
     code = (

@@ -48,7 +48,8 @@ events as (
         events_in_scope.session_id,
         -- a new install: the identity's first install marker ever, on its day
         case
-            when product_markers.is_install_marker = 1
+            when
+                product_markers.is_install_marker = 1
                 and events_in_scope.event_date = first_install_markers.first_marker_date
                 then 1
             else 0
@@ -85,7 +86,7 @@ select
     scope.version_filter,
 
     -- day
-    daily_totals.event_date as day,
+    daily_totals.event_date as day,  -- noqa: RF04
     {{ kpi_is_partial_day('daily_totals.event_date') }} as is_partial_day,
 
     -- activity

@@ -14,13 +14,13 @@ period_days as (
     select
         'week' as period,
         cast({{ dbt.date_trunc('week', 'day') }} as date) as period_start,
-        days.*
+        *
     from days
     union all
     select
         'month' as period,
         cast({{ dbt.date_trunc('month', 'day') }} as date) as period_start,
-        days.*
+        *
     from days
 
 ),

@@ -63,7 +63,7 @@ value_totals as (
         prop_key,
         prop_value,
         {{ sum_as_bigint('events') }} as events,
-        count(case when user_id is not null then 1 end) as users
+        count(case when user_id is not null then 1 end) as users  -- noqa: RF04
     from user_day_values
     group by event_name, prop_key, prop_value
 
@@ -99,7 +99,9 @@ final as (
 
         -- engagement, null when suppressed
         case when value_totals.users >= scope.min_group_users then value_totals.events end as events,
-        case when value_totals.users >= scope.min_group_users then value_totals.users end as users,
+        case
+            when value_totals.users >= scope.min_group_users then value_totals.users
+        end as users,  -- noqa: RF04
         case
             when value_totals.users >= scope.min_group_users
                 then {{ kpi_rate('value_totals.events', 'value_totals.users') }}

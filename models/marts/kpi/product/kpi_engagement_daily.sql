@@ -46,7 +46,7 @@ daily_engagement as (
         event_date,
         event_name,
         count(*) as events,
-        count(distinct user_id) as users
+        count(distinct user_id) as users  -- noqa: RF04
     from engagement
     group by event_date, event_name
 
@@ -70,7 +70,7 @@ final as (
 
         -- engagement
         coalesce(daily_engagement.events, 0) as events,
-        coalesce(daily_engagement.users, 0) as users,
+        coalesce(daily_engagement.users, 0) as users,  -- noqa: RF04
         {{ kpi_rate('daily_engagement.events', 'daily_engagement.users') }} as events_per_user,
         days.active_users,
         {{ kpi_rate('coalesce(daily_engagement.users, 0)', 'days.active_users') }} as active_user_share

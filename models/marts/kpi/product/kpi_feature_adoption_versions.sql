@@ -24,7 +24,8 @@ version_user_days as (
         event_date,
         max(app_version_sort_key) as app_version_sort_key
     from {{ ref('kpi_scope_events') }}
-    where user_id is not null
+    where
+        user_id is not null
         and app_version is not null
     group by app_version, user_id, event_date
 

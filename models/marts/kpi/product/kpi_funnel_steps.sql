@@ -90,9 +90,12 @@ with_previous as (
 
     select
         step_counts.*,
-        max(case when step_order = 1 then users_reached end) over (partition by funnel)
+        max(case when step_counts.step_order = 1 then step_counts.users_reached end)
+            over (partition by step_counts.funnel)
             as entered_users,
-        lag(users_reached) over (partition by funnel order by step_order) as previous_users_reached
+        lag(step_counts.users_reached)
+            over (partition by step_counts.funnel order by step_counts.step_order)
+            as previous_users_reached
     from step_counts
 
 ),

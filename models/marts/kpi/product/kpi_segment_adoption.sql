@@ -71,8 +71,10 @@ final as (
         case when not segments.suppressed then coalesce(adoption.adopting_users, 0) end as adopting_users,
         segments.active_users,
         {{ kpi_rate('coalesce(adoption.adopting_users, 0)', 'segments.active_users') }} as adoption_rate,
-        {{ wilson_low('coalesce(adoption.adopting_users, 0)', 'segments.active_users') }} as adoption_rate_low,
-        {{ wilson_high('coalesce(adoption.adopting_users, 0)', 'segments.active_users') }} as adoption_rate_high
+        {{ wilson_low('coalesce(adoption.adopting_users, 0)', 'segments.active_users') }}
+            as adoption_rate_low,
+        {{ wilson_high('coalesce(adoption.adopting_users, 0)', 'segments.active_users') }}
+            as adoption_rate_high
     from segments
     cross join features
     left join adoption

@@ -78,8 +78,9 @@ final as (
         -- conversion, null when suppressed
         {{ k_anonymous('entered.entered_users', 'entered.entered_users', 'scope.min_group_users') }}
             as entered_users,
-        {{ k_anonymous('coalesce(reached.users_reached, 0)', 'entered.entered_users', 'scope.min_group_users') }}
-            as users_reached,
+        {{ k_anonymous(
+            'coalesce(reached.users_reached, 0)', 'entered.entered_users', 'scope.min_group_users'
+        ) }} as users_reached,
         {{ k_anonymous(
             kpi_rate('coalesce(reached.users_reached, 0)', 'entered.entered_users'),
             'entered.entered_users', 'scope.min_group_users'

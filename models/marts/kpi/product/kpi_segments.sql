@@ -53,7 +53,8 @@ segmented_events as (
         primary_action.primary_action,
         -- a new install: the identity's first install marker ever, on its day
         case
-            when product_events.is_install_marker = 1
+            when
+                product_events.is_install_marker = 1
                 and events_in_scope.event_date = first_install_markers.first_marker_date
                 then 1
             else 0

@@ -130,10 +130,10 @@ seen_before as (
     left join history_versions
         on grid.issue_bucket = history_versions.issue_bucket
         and (
-            history_versions.app_version_sort_key < grid.app_version_sort_key
+            grid.app_version_sort_key > history_versions.app_version_sort_key
             or (
-                history_versions.app_version_sort_key = grid.app_version_sort_key
-                and history_versions.app_version < grid.app_version
+                grid.app_version_sort_key = history_versions.app_version_sort_key
+                and grid.app_version > history_versions.app_version
             )
         )
     group by grid.issue_bucket, grid.app_version

@@ -84,7 +84,7 @@ os_version_matches as (
             else os_versions_sent.os_name || ' ' || os_versions_sent.os_version_sent
         end as os_version
     from os_versions_sent
-    left join {{ ref('dim_os_version_names') }} as names
+    left join {{ ref('dim_os_version_names') }} as names  -- noqa: RF04
         on os_versions_sent.os_name = names.os_name
         and (
             os_versions_sent.os_version_sent = names.version_prefix

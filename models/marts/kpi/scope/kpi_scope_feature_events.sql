@@ -32,8 +32,11 @@ final as (
     from {{ ref('kpi_scope_events') }} as events_in_scope
     inner join feature_rules
         on events_in_scope.event_name = feature_rules.event_name
-    where events_in_scope.user_id is not null
-        and {{ passes_prop_filter('events_in_scope.props', 'feature_rules.prop_key', 'feature_rules.prop_value') }}
+    where
+        events_in_scope.user_id is not null
+        and {{ passes_prop_filter(
+            'events_in_scope.props', 'feature_rules.prop_key', 'feature_rules.prop_value'
+        ) }}
 
 )
 

@@ -63,8 +63,11 @@ final as (
     from {{ ref('kpi_scope_events') }} as events_in_scope
     inner join step_markers
         on events_in_scope.event_name = step_markers.event_name
-    where events_in_scope.user_id is not null
-        and {{ passes_prop_filter('events_in_scope.props', 'step_markers.prop_key', 'step_markers.prop_value') }}
+    where
+        events_in_scope.user_id is not null
+        and {{ passes_prop_filter(
+            'events_in_scope.props', 'step_markers.prop_key', 'step_markers.prop_value'
+        ) }}
 
 )
 

@@ -56,10 +56,12 @@ reached_1 as (
         and first_entries.user_id = step_events.user_id
         and first_entries.event_date = step_events.event_date
         and step_events.step_order = 1
-        and step_events.event_ts = first_entries.reached_at
+        and first_entries.reached_at = step_events.event_ts
     group by first_entries.funnel, first_entries.user_id, first_entries.event_date, first_entries.reached_at
 
 ),
+-- the steps' CTEs come from a Jinja loop, indented as the CTEs around them
+-- noqa: disable=LT02
 {%- for step in range(2, max_steps + 1) %}
 
 reached_{{ step }} as (
@@ -81,6 +83,7 @@ reached_{{ step }} as (
 
 ),
 {%- endfor %}
+-- noqa: enable=LT02
 
 reached as (
 
@@ -92,6 +95,7 @@ reached as (
         reached_at,
         cast(null as {{ dbt.type_bigint() }}) as seconds_from_previous
     from reached_1
+    -- noqa: disable=LT02
     {%- for step in range(2, max_steps + 1) %}
     union all
     select
@@ -105,6 +109,7 @@ reached as (
             as seconds_from_previous
     from reached_{{ step }}
     {%- endfor %}
+    -- noqa: enable=LT02
 
 )
 
