@@ -7,9 +7,9 @@
     value is inside its row's joined text), found with one pattern match per row instead of
     one per value (10.5 -> 7.5 s over 10 M events). The caller checks each value.
 
-    Views are not read: a view in `marts` re-exposes the rows of the tables it selects
-    from (kpi_scope_events and kpi_scope_action_attempts filter the facts), which are read;
-    a model that computes new text must be a table. In an incremental `dbt build`, a model
+    Views are not read: the KPI views in `marts` compute from the tables, which are read
+    (their texts are the facts' texts, counted or picked); a model that computes new text
+    from anything else must be a table. In an incremental `dbt build`, a model
     that names its day column (`meta: {rebuilt_days_column: ...}`) is read for the days the
     run rebuilt only (rebuilt_days_condition). -#}
 {% macro marts_text_values(literals=none) %}

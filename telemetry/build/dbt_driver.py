@@ -134,7 +134,7 @@ def _report_queries(results: Any, manifest: Any) -> list[ReportQuery]:
             unique_id=result.node.unique_id,
             name=result.node.name,
             resource_type=str(getattr(result.node.resource_type, "value", result.node.resource_type)),
-            materialized=str(result.node.config.materialized),
+            report_materialized=str((result.node.config.meta or {}).get("report_materialized", "table")),
             compiled_sql=result.node.compiled_code,
             depends_on=tuple(result.node.depends_on.nodes),
         )

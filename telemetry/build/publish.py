@@ -6,8 +6,11 @@ Readers (BI tools, `telemetry report`) open the published copy, never the wareho
   and `os.replace` swaps the published file under a reader, who keeps its consistent old
   snapshot until it reconnects;
 - a reader never sees a half-built or failed state: a build that fails is never published;
-- a reader never sees `raw`, `staging`, `intermediate` or `control`: only the tables of
-  `marts` are copied (its views read the warehouse, so they stay there).
+- a reader never sees `raw`, `staging`, `intermediate`'s data or `control`: the tables of
+  `marts` (facts and dimensions) are copied; the KPI models, views in the warehouse, are
+  made again as views over the published copy's facts, in graph order, from the SQL the
+  build compiled (the scope helpers they read in schema `intermediate`); the warehouse's
+  other views read the warehouse, so they stay there.
 
 A publish costs what changed: it starts from a copy of the previous published file (a
 file copy, not a re-encoding of every row) and, for the day-partitioned facts (tables
@@ -106,6 +109,7 @@ def publish(
         if "fct_events" not in tables:
             raise UserError(f"warehouse {warehouse} has no marts.fct_events: nothing to publish")
         _sync_marts(con, tables)
+        _sync_views(con, report_queries)
         events = _write_info(con, len(tables), build_finished_at, report_queries)
         con.execute(f"checkpoint {PUBLISHING_ALIAS}")
         con.execute(f"detach {PUBLISHING_ALIAS}")
@@ -166,6 +170,30 @@ def _sync_marts(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
             f'create table {PUBLISHING_ALIAS}.marts."{table}" as '
             f'select * from {WAREHOUSE_ALIAS}.marts."{table}"'
         )
+
+
+def _sync_views(con: duckdb.DuckDBPyConnection, queries: Sequence[Mapping[str, str]]) -> None:
+    """Make the publishing file's views the KPI models' (those of `queries` with a schema),
+    in order, over its own relations; drop any other view of those schemas."""
+    views = [query for query in queries if query.get("schema")]
+    schemas = sorted({query["schema"] for query in views} | {"marts"})
+    wanted = {(query["schema"], query["name"]) for query in views}
+    for schema, name in con.execute(
+        "select schema_name, view_name from duckdb_views() "
+        f"where database_name = {sql_literal(PUBLISHING_ALIAS)} and not internal"
+    ).fetchall():
+        if (schema, name) not in wanted:
+            con.execute(f'drop view {PUBLISHING_ALIAS}."{schema}"."{name}"')
+    con.execute(f"use {PUBLISHING_ALIAS}")  # a view's names resolve in its own database
+    try:
+        for schema in schemas:
+            con.execute(f'create schema if not exists "{schema}"')
+        for query in views:
+            con.execute(
+                f'create or replace view "{query["schema"]}"."{query["name"]}" as {query["published_sql"]}'
+            )
+    finally:
+        con.execute("use memory")
 
 
 def _day_digests(database: str, table: str, columns: list[str]) -> str:

@@ -4,15 +4,20 @@ with each relation they read pointed at what the report reads instead.
 
 `telemetry report` runs no dbt: it opens the published copy, makes the scope parameters'
 row from its options, then runs these queries in order: a model becomes a temp table (a
-temp view when the warehouse builds it as a view), named as the model, so the next
-queries read the report's scope; an analysis gives one section's rows. A relation outside
+temp view when its config says `meta: {report_materialized: view}`: a filter of the facts,
+cheaper to read again than to copy), named as the model, so the next queries read the
+report's scope; an analysis gives one section's rows. A relation outside
 the selection (the facts and dimensions) is read from the published copy's schema of the
 same name. Nothing here names a KPI: adding one is its model file and YAML.
+
+The published copy holds each model as a view of the same schema and name over its facts
+(`published_sql`: every relation pointed at the published copy's schemas), so BI tools
+read the KPIs for all data where they read the facts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 #: The model whose row is the report's scope: the report makes it from its own options.
@@ -28,7 +33,7 @@ class GraphNode:
     unique_id: str
     name: str
     resource_type: str  # model | analysis
-    materialized: str
+    report_materialized: str  # table | view: what the report makes of a model
     compiled_sql: str
     depends_on: tuple[str, ...]
 
@@ -46,7 +51,9 @@ class Relation:
 class ReportQuery:
     name: str
     kind: str
-    sql: str
+    sql: str  # for the report: selected models read as its temp tables
+    schema: str | None = None  # a model's schema, where the published copy holds its view
+    published_sql: str | None = None  # a model's SQL over the published copy's relations
 
 
 class GraphError(ValueError):
@@ -57,8 +64,20 @@ def report_queries(nodes: Iterable[GraphNode], relations: Mapping[str, Relation]
     """The report's queries, models before what reads them (ties by name), analyses last.
     `relations` maps every unique id a node depends on to its relation."""
     selected = {node.unique_id: node for node in nodes}
-    ordered = _graph_order(selected)
-    return [ReportQuery(node.name, _kind(node), _pointed(node, selected, relations)) for node in ordered]
+    return [_query(node, selected, relations) for node in _graph_order(selected)]
+
+
+def _query(
+    node: GraphNode, selected: Mapping[str, GraphNode], relations: Mapping[str, Relation]
+) -> ReportQuery:
+    kind = _kind(node)
+    report_sql = _pointed(node, lambda dep: selected[dep].name if dep in selected else None, relations)
+    if kind == ANALYSIS:
+        return ReportQuery(node.name, kind, report_sql)
+    own = relations.get(node.unique_id)
+    if own is None:
+        raise GraphError(f"{node.name}: the graph gives no relation for this model")
+    return ReportQuery(node.name, kind, report_sql, own.schema, _pointed(node, lambda dep: None, relations))
 
 
 def _kind(node: GraphNode) -> str:
@@ -66,7 +85,7 @@ def _kind(node: GraphNode) -> str:
         return ANALYSIS
     if node.name == SCOPE_PARAMS_MODEL:
         return PARAMETERS
-    return VIEW if node.materialized == "view" else TABLE
+    return VIEW if node.report_materialized == VIEW else TABLE
 
 
 def _graph_order(selected: Mapping[str, GraphNode]) -> list[GraphNode]:
@@ -90,10 +109,11 @@ def _graph_order(selected: Mapping[str, GraphNode]) -> list[GraphNode]:
     return done
 
 
-def _pointed(node: GraphNode, selected: Mapping[str, GraphNode], relations: Mapping[str, Relation]) -> str:
-    """The node's SQL with every relation it reads replaced by what the report reads: a
-    selected model by its bare name (the report's temp table), anything else by
-    schema.identifier in the published copy."""
+def _pointed(
+    node: GraphNode, temp_name: Callable[[str], str | None], relations: Mapping[str, Relation]
+) -> str:
+    """The node's SQL with every relation it reads replaced by a name in the published copy:
+    `temp_name(dep)` when it gives one (the report's temp table), else schema.identifier."""
     sql = node.compiled_sql
     for dep in node.depends_on:
         relation = relations.get(dep)
@@ -101,6 +121,6 @@ def _pointed(node: GraphNode, selected: Mapping[str, GraphNode], relations: Mapp
             continue  # a macro or a test: not a relation
         if relation.relation_name not in sql:
             raise GraphError(f"{node.name}: its compiled SQL does not name {relation.relation_name}")
-        target = selected[dep].name if dep in selected else f'"{relation.schema}"."{relation.identifier}"'
+        target = temp_name(dep) or f'"{relation.schema}"."{relation.identifier}"'
         sql = sql.replace(relation.relation_name, target)
     return sql

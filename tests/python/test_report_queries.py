@@ -21,8 +21,12 @@ RELATIONS = {
 }
 
 
-def node(name: str, sql: str, *deps: str, kind: str = "model", materialized: str = "table") -> GraphNode:
-    return GraphNode(f"{kind}.t.{name}", name, kind, materialized, sql, tuple(f"model.t.{d}" for d in deps))
+def node(
+    name: str, sql: str, *deps: str, kind: str = "model", report_materialized: str = "table"
+) -> GraphNode:
+    return GraphNode(
+        f"{kind}.t.{name}", name, kind, report_materialized, sql, tuple(f"model.t.{d}" for d in deps)
+    )
 
 
 def graph() -> list[GraphNode]:
@@ -40,10 +44,10 @@ def graph() -> list[GraphNode]:
             f"select * from {FACTS.relation_name} join {SCOPE.relation_name} on true",
             "fct_events",
             "kpi_scope",
-            materialized="view",
+            report_materialized="view",
         ),
         node("kpi_scope", f"select * from {PARAMS.relation_name}", "kpi_scope_params"),
-        node("kpi_scope_params", "select 1 as window_hours", materialized="table"),
+        node("kpi_scope_params", "select 1 as window_hours", report_materialized="table"),
     ]
 
 
@@ -79,3 +83,14 @@ def test_a_cycle_is_an_error():
     ]
     with pytest.raises(GraphError, match="cycle"):
         report_queries(nodes, RELATIONS)
+
+
+def test_the_published_copy_gets_each_model_as_a_view_over_its_own_relations():
+    queries = {q.name: q for q in report_queries(graph(), RELATIONS)}
+    daily = queries["kpi_daily"]
+    assert (daily.schema, daily.published_sql) == (
+        "marts",
+        'select * from "intermediate"."kpi_scope_events", "intermediate"."kpi_scope"',
+    )
+    assert queries["kpi_scope"].schema == "intermediate"
+    assert queries["report_daily"].published_sql is None

@@ -7,11 +7,11 @@
     The anchoring event's time and version are on the attempt (`started_at`, else
     `outcome_at`; `app_version`), so the scope (macro in_kpi_scope, as for
     kpi_scope_events) is applied to them directly: no join of every attempt with every
-    event. A view: one reader. -#}
+    event. -#}
 
-{#- its rows are a filter of the facts, rebuilt day by day: in an incremental build its data
-    tests read the rebuilt days (meta rebuilt_days_column) -#}
-{{ config(materialized='view', meta={'rebuilt_days_column': 'event_date'}) }}
+{#- In the report a temp view, not a table: a filter of the facts, cheaper to read again
+    than to copy every event of the scope. -#}
+{{ config(meta={'report_materialized': 'view'}) }}
 
 with attempts as (
 

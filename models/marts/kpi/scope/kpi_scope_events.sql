@@ -1,12 +1,10 @@
 {#- Events in scope (kpi-definitions.md): unique events inside the window
     [window_start, window_end] and, when a version filter is set, of a version it keeps.
-    Every row carries the scope it was selected by.
-    A view: a filter over fct_events that every KPI model reads, cheaper to read again than
-    to copy every event into another table. -#}
+    Every row carries the scope it was selected by. -#}
 
-{#- its rows are a filter of the facts, rebuilt day by day: in an incremental build its data
-    tests read the rebuilt days (meta rebuilt_days_column) -#}
-{{ config(materialized='view', meta={'rebuilt_days_column': 'event_date'}) }}
+{#- In the report a temp view, not a table: a filter of the facts, cheaper to read again
+    than to copy every event of the scope. -#}
+{{ config(meta={'report_materialized': 'view'}) }}
 
 with events as (
 

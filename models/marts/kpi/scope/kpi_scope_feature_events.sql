@@ -3,9 +3,6 @@
     what segments it. Events without a user are left out. The one definition the three
     adoption queries read, so the events are matched to features once. -#}
 
-{#- A view, like kpi_scope_events: a filter of the facts the adoption marts read. -#}
-{{ config(materialized='view') }}
-
 with feature_rules as (
 
     select

@@ -1,12 +1,8 @@
 {#- The events in scope that mark a funnel step of the app (seed `funnel_steps`: its event,
     passing its prop filter) or say the step was skipped (its skip event, same prop filter):
     one row per event and step it marks, with the second it happened in. Events without a
-    user are left out (a funnel follows a user). A small table every funnel query reads,
-    so the events in scope are scanned once for all funnels. -#}
-
-{#- A view, like kpi_scope_events: the step events can be most events (Vibe's funnel starts
-    at the launch), and writing them to disk cost more than the two reads of the facts. -#}
-{{ config(materialized='view') }}
+    user are left out (a funnel follows a user). In the report a small table every funnel
+    query reads, so the events in scope are scanned once for all funnels. -#}
 
 with steps as (
 
