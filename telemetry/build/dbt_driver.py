@@ -15,7 +15,7 @@ Lines written (one JSON object each):
      "status": "success", "seconds": 0.12}
     {"event": "failed", "step": ..., "error": ..., "nodes": [{"name", "resource_type",
      "path", "status", "message"}]}
-    {"event": "done", "queries": [{"name": ..., "kind": "table" | "view" | "analysis" |
+    {"event": "done", "marts_tables": ["fct_events", ...], "queries": [{"name": ..., "kind": "table" | "view" | "analysis" |
      "parameters", "sql": "select ..."}, ...]}
 dbt's own console output is switched off; its debug log goes to `log_path`. Anything else
 printed to stdout is moved to stderr so the protocol stays clean.
@@ -94,7 +94,7 @@ def main(argv: list[str]) -> int:
         return 1
 
     if not spec.get("report"):
-        protocol.send(event="done", queries=[])
+        protocol.send(event="done", queries=[], marts_tables=_marts_tables(manifest))
         return 0
     protocol.send(event="step", step="compile")
     # into a folder of its own: the build's run_results.json stays the build's
@@ -123,8 +123,22 @@ def main(argv: list[str]) -> int:
     except GraphError as exc:
         protocol.send(event="failed", step="compile", error=str(exc), nodes=[])
         return 1
-    protocol.send(event="done", queries=[query.__dict__ for query in queries])
+    protocol.send(
+        event="done", queries=[query.__dict__ for query in queries], marts_tables=_marts_tables(manifest)
+    )
     return 0
+
+
+def _marts_tables(manifest: Any) -> list[str]:
+    """The tables of schema marts this project builds (not a table a renamed or removed
+    model left behind): what a publish copies."""
+    return sorted(
+        node.alias
+        for node in manifest.nodes.values()
+        if node.resource_type == "model"
+        and node.schema == "marts"
+        and node.config.materialized not in {"view", "ephemeral"}
+    )
 
 
 def _report_queries(results: Any, manifest: Any) -> list[ReportQuery]:

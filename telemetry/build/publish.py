@@ -89,8 +89,10 @@ def publish(
     build_finished_at: datetime,
     report_queries: Sequence[Mapping[str, str]],
     fresh: bool = False,
+    only_tables: Sequence[str] | None = None,
 ) -> Publication:
-    """Bring the warehouse's marts tables into a new file and swap it in as the published
+    """Bring the warehouse's marts tables (those of `only_tables` when given: the project's,
+    not what a renamed model left behind) into a new file and swap it in as the published
     copy. The warehouse is only read. Returns what was published."""
     started = time.monotonic()
     target = published_path(warehouse)
@@ -106,6 +108,8 @@ def publish(
         con.execute(f"attach {sql_literal(str(warehouse))} as {WAREHOUSE_ALIAS} (read_only)")
         con.execute(f"attach {sql_literal(str(staging))} as {PUBLISHING_ALIAS}")
         tables = _marts_tables(con, WAREHOUSE_ALIAS)
+        if only_tables is not None:
+            tables = [table for table in tables if table in only_tables]
         if "fct_events" not in tables:
             raise UserError(f"warehouse {warehouse} has no marts.fct_events: nothing to publish")
         _sync_marts(con, tables)

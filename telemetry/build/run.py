@@ -46,6 +46,7 @@ class DbtOutcome:
     queries: list[dict[str, str]]
     failure: str | None
     seconds: float
+    marts_tables: list[str] | None = None
 
 
 def _utc_now() -> datetime:
@@ -94,6 +95,7 @@ def build(request: BuildRequest, *, echo: Echo | None = None) -> int:
             request.db,
             build_finished_at=finished,
             report_queries=outcome.queries,
+            only_tables=outcome.marts_tables,
             fresh=request.full_refresh,
         )
     except UserError as exc:
@@ -149,6 +151,7 @@ def run_dbt(request: BuildRequest, echo: Echo) -> DbtOutcome:
     env = {**os.environ, "TELEMETRY_DB": str(request.db), "TELEMETRY_TARGET": "dev", "PYTHONUNBUFFERED": "1"}
     started = time.monotonic()
     queries: list[dict[str, str]] | None = None
+    marts_tables: list[str] | None = None
     failure: dict | None = None
     with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as stderr_file:
         process = subprocess.Popen(
@@ -175,6 +178,7 @@ def run_dbt(request: BuildRequest, echo: Echo) -> DbtOutcome:
                     failure = message
                 elif kind == "done":
                     queries = message.get("queries") or []
+                    marts_tables = message.get("marts_tables")
         except KeyboardInterrupt:
             process.terminate()
             process.wait()
@@ -190,7 +194,7 @@ def run_dbt(request: BuildRequest, echo: Echo) -> DbtOutcome:
         last = [ln for ln in stderr_text.splitlines() if ln.strip()]
         detail = error_line(last[-1]) if last else f"exit code {code}"
         return DbtOutcome([], f"dbt build failed: {detail} (log: {log})", seconds)
-    return DbtOutcome(queries, None, seconds)
+    return DbtOutcome(queries, None, seconds, marts_tables)
 
 
 def _parse_line(line: str) -> dict | None:

@@ -147,3 +147,42 @@ def test_the_files_of_a_killed_publish_are_removed_by_the_next(tmp_path):
     publish(db, build_finished_at=BUILT, report_queries=[])
     assert not any(path.exists() for path in leftovers)
     assert len(published_rows(db, "fct_events")) == 30
+
+
+def test_a_table_the_project_no_longer_builds_is_not_published(tmp_path):
+    """A model renamed or moved leaves its old table in the warehouse's marts: a publish
+    given the project's tables copies those only."""
+    db = tmp_path / "warehouse.duckdb"
+    make_warehouse(db)
+    publish(db, build_finished_at=BUILT, report_queries=[], only_tables=["fct_events"])
+    with duckdb.connect(str(published_path(db)), read_only=True) as con:
+        tables = con.execute("select table_name from duckdb_tables() where schema_name = 'marts'").fetchall()
+    assert tables == [("fct_events",)]
+
+
+def test_kpi_models_are_published_as_views_over_the_published_facts(tmp_path):
+    """A KPI model (a query with a schema) becomes a view of the published copy, over its
+    own facts, in the given order; a view the project no longer has is dropped."""
+    db = tmp_path / "warehouse.duckdb"
+    make_warehouse(db)
+    first = [
+        {"name": "kpi_scope", "kind": "table", "schema": "intermediate", "sql": "-", "published_sql": "select 2 as k"},
+        {"name": "kpi_old", "kind": "table", "schema": "marts", "sql": "-", "published_sql": "select 1 as k"},
+    ]
+    publish(db, build_finished_at=BUILT, report_queries=first)
+    views = [
+        first[0],
+        {
+            "name": "kpi_users",
+            "kind": "table",
+            "schema": "marts",
+            "sql": "-",
+            "published_sql": 'select count(distinct user_id) * max(k) as users from "marts"."fct_events", '
+            '"intermediate"."kpi_scope"',
+        },
+    ]
+    publish(db, build_finished_at=BUILT, report_queries=views)
+    with duckdb.connect(str(published_path(db)), read_only=True) as con:
+        names = con.execute("select schema_name, view_name from duckdb_views() where not internal order by 1, 2")
+        assert names.fetchall() == [("intermediate", "kpi_scope"), ("marts", "kpi_users")]
+        assert con.execute("select users from marts.kpi_users").fetchone() == (10,)
