@@ -5,7 +5,9 @@
     second count in their funnel order, and a funnel never follows an id across UTC days
     (Aptabase ids rotate daily: the conversion window is the user-day). Following the
     earliest events step by step finds the furthest step any order of the day's events
-    reaches. One join per step, up to var max_funnel_steps. -#}
+    reaches. One join per step, up to var max_funnel_steps, over the step events' narrow
+    columns only (each join reads them all again: 44 -> 34 s over 10 M events); the entry's
+    version, OS and props are joined once, at the end. -#}
 
 {%- set max_steps = kpi_max_funnel_steps() %}
 with step_events as (
@@ -17,13 +19,23 @@ with step_events as (
         user_id,
         event_date,
         event_ts,
-        event_second,
+        event_second
+    from {{ ref('kpi_scope_funnel_events') }}
+    where marks = 'step'
+
+),
+
+entry_events as (
+
+    select
+        funnel,
+        event_id,
         app_version,
         os_family,
         os_name,
         props
     from {{ ref('kpi_scope_funnel_events') }}
-    where marks = 'step'
+    where marks = 'step' and step_order = 1
 
 ),
 
@@ -130,7 +142,6 @@ inner join reached_1
     on reached.funnel = reached_1.funnel
     and reached.user_id = reached_1.user_id
     and reached.event_date = reached_1.event_date
-inner join step_events as entries
+inner join entry_events as entries
     on reached_1.funnel = entries.funnel
     and reached_1.entry_event_id = entries.event_id
-    and entries.step_order = 1
