@@ -2,7 +2,7 @@
     the newest raw row whose staging rows passed every data test of stg_aptabase__events.
     Rewritten only by a `dbt build` that ran all of them (dbt builds this model after they
     pass and skips it when one fails); any other run keeps the previous row. Staging tests
-    in the next `dbt build` check the days of rows landed after it (macros/staging_checks.sql). -#}
+    in the next `dbt build` check the days of rows landed after it (macros/run_state/staging_checks.sql). -#}
 
 {{ config(materialized='table') }}
 -- depends_on: {{ ref('stg_aptabase__events') }}

@@ -6,14 +6,7 @@
     published in marts and the template unmatched failures are bucketed by.
     Incremental: each run replaces the days from the run window on (ctl_incremental_window). -#}
 
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='event_date',
-    pre_hook="{{ delete_rebuilt_days('event_date') }}",
-    meta={'rebuilt_days_column': 'event_date'},
-    on_schema_change='fail',
-) }}
+{#- rebuilt by day: configured in dbt_project.yml (docs/run-window.md) -#}
 {%- set rebuild_from = incremental_rebuild_from('select max(event_date) from ' ~ this) %}
 
 with events as (

@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from telemetry.cli.options import FILE, db_option, resolve_db
+from telemetry.defaults import default_min_group_users, default_min_sample
 from telemetry.errors import UserError
 
 FORMATS = ("md", "html", "json")
@@ -49,13 +50,13 @@ WINDOW_END_RE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6}
     "--min-sample",
     type=click.IntRange(min=0),
     metavar="N",
-    help="flag groups with fewer than N starts as small samples (default: 30)",
+    help=f"flag groups with fewer than N starts as small samples (default: {default_min_sample()})",
 )
 @click.option(
     "--min-group-users",
     type=click.IntRange(min=1),
     metavar="K",
-    help="never show a segment of fewer than K users as a number (default: 5)",
+    help=f"never show a segment of fewer than K users as a number (default: {default_min_group_users()})",
 )
 @click.option(
     "--format",

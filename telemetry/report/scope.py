@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from telemetry.defaults import default_min_group_users, default_min_sample
+
 
 @dataclass(frozen=True)
 class ReportScope:
@@ -47,11 +49,11 @@ class ReportScope:
 
     @property
     def effective_min_sample(self) -> int:
-        return 30 if self.min_sample is None else self.min_sample
+        return default_min_sample() if self.min_sample is None else self.min_sample
 
     @property
     def effective_min_group_users(self) -> int:
-        return 5 if self.min_group_users is None else self.min_group_users
+        return default_min_group_users() if self.min_group_users is None else self.min_group_users
 
     def command_line(self, fmt: str = "md", resolved_end: datetime | None = None) -> str:
         """The `telemetry report` options that reproduce this scope. `resolved_end` (the

@@ -166,7 +166,13 @@ def test_kpi_models_are_published_as_views_over_the_published_facts(tmp_path):
     db = tmp_path / "warehouse.duckdb"
     make_warehouse(db)
     first = [
-        {"name": "kpi_scope", "kind": "table", "schema": "intermediate", "sql": "-", "published_sql": "select 2 as k"},
+        {
+            "name": "kpi_scope",
+            "kind": "table",
+            "schema": "intermediate",
+            "sql": "-",
+            "published_sql": "select 2 as k",
+        },
         {"name": "kpi_old", "kind": "table", "schema": "marts", "sql": "-", "published_sql": "select 1 as k"},
     ]
     publish(db, build_finished_at=BUILT, report_queries=first)
@@ -183,6 +189,8 @@ def test_kpi_models_are_published_as_views_over_the_published_facts(tmp_path):
     ]
     publish(db, build_finished_at=BUILT, report_queries=views)
     with duckdb.connect(str(published_path(db)), read_only=True) as con:
-        names = con.execute("select schema_name, view_name from duckdb_views() where not internal order by 1, 2")
+        names = con.execute(
+            "select schema_name, view_name from duckdb_views() where not internal order by 1, 2"
+        )
         assert names.fetchall() == [("intermediate", "kpi_scope"), ("marts", "kpi_users")]
         assert con.execute("select users from marts.kpi_users").fetchone() == (10,)

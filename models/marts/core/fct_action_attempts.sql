@@ -11,14 +11,7 @@
     the window (an outcome can close a start no older than that); whether an action has
     starts at all is still decided over every event. -#}
 
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='event_date',
-    pre_hook="{{ delete_rebuilt_days('event_date') }}",
-    meta={'rebuilt_days_column': 'event_date'},
-    on_schema_change='fail',
-) }}
+{#- rebuilt by day: configured in dbt_project.yml (docs/run-window.md) -#}
 {%- set timeout_hours = var('attempt_timeout_hours') -%}
 {%- set rebuild_from = incremental_rebuild_from('select max(event_date) from ' ~ this) %}
 {%- if rebuild_from is not none %}

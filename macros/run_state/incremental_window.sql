@@ -11,7 +11,7 @@
                                  without it) -#}
 
 {% macro incremental_lookback_days() -%}
-    {%- set raw = var('incremental_lookback_days', 1) -%}
+    {%- set raw = var('incremental_lookback_days') -%}
     {%- set days = raw | int(-1) -%}
     {%- if days < 0 or (days | string) != (raw | string | trim) -%}
         {{ exceptions.raise_compiler_error(
@@ -21,7 +21,7 @@
 {%- endmacro %}
 
 {% macro incremental_rebuild_from_var() -%}
-    {%- set raw = var('incremental_rebuild_from', none) -%}
+    {%- set raw = var('incremental_rebuild_from') -%}
     {%- if raw is none or (raw | string | trim) in ('', 'null', 'none') -%}
         {{ return(none) }}
     {%- endif -%}

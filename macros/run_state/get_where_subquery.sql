@@ -1,9 +1,9 @@
 {#- Overrides dbt's get_where_subquery: the relation a generic test reads, filtered by its
     `where` config, as dbt does. Why: in an incremental `dbt build` a test reads only what
     the build changed, so a daily build tests the new days, not every row again: a staging
-    test that opts in (`meta: {check: landed_since_last_build}`, macros/staging_checks.sql)
+    test that opts in (`meta: {check: landed_since_last_build}`, macros/run_state/staging_checks.sql)
     reads the days landed since the last check; a test of an incremental model that names
-    its day column (`meta: {rebuilt_days_column: ...}`, macros/incremental_window.sql)
+    its day column (`meta: {rebuilt_days_column: ...}`, macros/run_state/incremental_window.sql)
     reads the days this run rebuilt. -#}
 {% macro get_where_subquery(relation) -%}
     {%- set conditions = [] -%}

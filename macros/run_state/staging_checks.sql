@@ -11,7 +11,7 @@
     macros needs --full-refresh (README), as for the incremental models.
 
     A test opts in with `config: {meta: {check: landed_since_last_build}}`; the test's
-    model is then filtered on `event_ts` (macros/overrides/get_where_subquery.sql). -#}
+    model is then filtered on `event_ts` (macros/run_state/get_where_subquery.sql). -#}
 
 {% macro staging_check_from() -%}
     {#- none: check every day; 'nothing': no row landed since the last check; else the first
