@@ -1,12 +1,17 @@
-"""The warehouse every source lands into: opening it for writing, the landing manifest.
+"""The warehouse and its published copy: opening them, the landing manifest, where the
+published copy lives. Used by land, build, unland and report.
 
+    open_warehouse(db_path, wait_seconds=0, echo=print) -> connection   for writing, every
+                                                     source's raw tables in place
     connect(db_path, wait_seconds=0, echo=print, prepare=()) -> connection
+    published_path(db_path) -> Path                  `<stem>.published.duckdb` beside it
+    open_published(path) -> connection               read-only, for readers
 
 Shared by every source (telemetry/sources/): the file manifest `raw.landed_files` (one row
 per landed file, whatever its source), `raw.rejected_rows` (lines or rows that could not
 land, with the reason), `raw.unlanded_files` (files taken back), the landing time and the
-file checksum. Each source adds its own tables (`prepare`); `telemetry.sources.open_warehouse`
-opens the warehouse with every source's tables in place.
+file checksum. Each source adds its own tables and migrations (`prepare`, its module in
+telemetry/sources/); `open_warehouse` opens the warehouse with every source's in place.
 """
 
 from __future__ import annotations
@@ -19,9 +24,12 @@ from pathlib import Path
 import duckdb
 
 from telemetry.duckdb_settings import apply_duckdb_settings
-from telemetry.errors import UserError, exception_line
+from telemetry.errors import UserError, error_line, exception_line
 from telemetry.land.summary import FileResult
 from telemetry.sql import sql_literal
+
+#: The published copy's name beside the warehouse: `<warehouse stem>.published.duckdb`.
+PUBLISHED_SUFFIX = ".published.duckdb"
 
 MANIFEST_DDL = """
 create schema if not exists raw;
@@ -123,6 +131,35 @@ def connect(
     con.execute(MANIFEST_DDL)
     for step in prepare:
         step(con)
+    return con
+
+
+def open_warehouse(
+    db_path: Path, wait_seconds: float = 0, echo: Callable[[str], None] = print
+) -> duckdb.DuckDBPyConnection:
+    """The warehouse open for writing (connect) with every source's `raw` tables in place."""
+    from telemetry.sources import sources  # the sources import this module
+
+    return connect(db_path, wait_seconds, echo, prepare=[source.prepare for source in sources()])
+
+
+def published_path(warehouse: Path) -> Path:
+    """Where the published copy of `warehouse` lives: beside it, `<stem>.published.duckdb`."""
+    return warehouse.with_name(warehouse.stem + PUBLISHED_SUFFIX)
+
+
+def open_published(published: Path) -> duckdb.DuckDBPyConnection:
+    """The published copy open read-only, as readers open it (never the warehouse)."""
+    if not published.is_file():
+        raise UserError(
+            f"no published marts at {published}: build them first (`telemetry build`), "
+            "after landing exports (`telemetry land PATH`)"
+        )
+    try:
+        con = duckdb.connect(str(published), read_only=True)
+    except duckdb.Error as exc:
+        raise UserError(f"cannot open the published marts {published}: {error_line(str(exc))}") from None
+    apply_duckdb_settings(con, published)
     return con
 
 

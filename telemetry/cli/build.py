@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from telemetry.build.run import BuildRequest, build
 from telemetry.cli.options import FOLDER, db_option, resolve_db, wait_option
 from telemetry.paths import REPO_ROOT
+from telemetry.pipeline.run import BuildRequest, build
 
 
 @click.command(

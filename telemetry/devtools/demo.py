@@ -87,7 +87,7 @@ def run_demo(db_path: Path, out: Path, html: Path) -> int:
         export(export_args, environ=environ, cwd=REPO_ROOT, now=utc_now(), stdout=sys.stderr)
 
     _step("3/6 telemetry build --selector ci (staging, intermediate, marts, every test), then publish")
-    from telemetry.build.run import BuildRequest, build
+    from telemetry.pipeline.run import BuildRequest, build
 
     build(BuildRequest(db_path, REPO_ROOT, selector="ci", force=True), echo=_progress)
 
@@ -132,8 +132,8 @@ def _other_warehouse(
 ) -> None:
     """Land `sample` into a warehouse of its own, build and publish it, write its report
     (`<html stem>-<name>.md/.html`) and print the part of it from `section[0]` to `section[1]`."""
-    from telemetry.build.run import BuildRequest, build
     from telemetry.land.run import land_paths
+    from telemetry.pipeline.run import BuildRequest, build
     from telemetry.report import ReportScope, build_report
 
     land_paths([sample], db_path, echo=_progress)

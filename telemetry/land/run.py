@@ -17,9 +17,9 @@ import duckdb
 from telemetry.errors import UserError, exception_line
 from telemetry.land.paths import expand_paths
 from telemetry.land.summary import FileResult, LandReport, file_line, total_line
-from telemetry.sources import LandRequest, open_warehouse, source_of
+from telemetry.sources import LandRequest, source_of
 from telemetry.sources.bounds import TimeBounds
-from telemetry.warehouse import file_checksum
+from telemetry.warehouse import file_checksum, open_warehouse
 
 DEFAULT_BOUNDS = TimeBounds()
 

@@ -24,9 +24,9 @@ from pathlib import Path
 import duckdb
 
 from telemetry.errors import UserError
-from telemetry.sources import open_warehouse as connect
 from telemetry.sql import sql_literal, transaction
 from telemetry.warehouse import LANDED_AT, file_checksum
+from telemetry.warehouse import open_warehouse as connect
 
 
 @dataclass(frozen=True)

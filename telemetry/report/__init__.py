@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from telemetry.build.publish import published_path
 from telemetry.errors import UserError
 from telemetry.report.data import ReportData, load_report_data
 from telemetry.report.scope import ReportScope
+from telemetry.warehouse import published_path
 
 __all__ = ["FORMATS", "ReportData", "ReportScope", "build_report", "render"]
 

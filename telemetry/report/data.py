@@ -1,6 +1,6 @@
 """The numbers of a report, read from the published copy of the marts (never the warehouse,
 never dbt). The published copy holds the report's SQL as dbt compiled it from the KPI models
-and the report analyses (publication.report_queries, telemetry.build.report_queries): the
+and the report analyses (publication.report_queries, telemetry.pipeline.report_queries): the
 scope parameters' row is made from the report's options, each KPI model (and scope helper)
 runs in graph order into a temp table (a temp view where the warehouse has a view) of its
 own name, and each analysis is one section's rows. Nothing here computes a KPI or lists one."""
@@ -14,11 +14,11 @@ from typing import Any
 
 import duckdb
 
-from telemetry.build.report_queries import ANALYSIS, PARAMETERS, TABLE, VIEW
-from telemetry.duckdb_settings import apply_duckdb_settings
 from telemetry.errors import UserError, error_line
+from telemetry.pipeline.report_queries import ANALYSIS, PARAMETERS, TABLE, VIEW
 from telemetry.report.scope import ReportScope
 from telemetry.sql import sql_value
+from telemetry.warehouse import open_published
 
 Row = dict[str, Any]
 #: The sections every published copy must answer (the report's skeleton reads them).
@@ -67,7 +67,7 @@ class ReportData:
 
 def load_report_data(published: Path, scope: ReportScope) -> ReportData:
     """Compute every section's rows for `scope` from the published copy at `published`."""
-    con = _open(published)
+    con = open_published(published)
     try:
         queries, published_at = _published_queries(con, published)
         data = ReportData(scope=scope, published_at=published_at)
@@ -108,20 +108,6 @@ def _check_params(con: duckdb.DuckDBPyConnection, query: PublishedQuery, scope: 
             f"this telemetry fills ({', '.join(scope.params())}): publish again with this version"
             " (`telemetry build --force`)"
         )
-
-
-def _open(published: Path) -> duckdb.DuckDBPyConnection:
-    if not published.is_file():
-        raise UserError(
-            f"no published marts at {published}: build them first (`telemetry build`), "
-            "after landing exports (`telemetry land PATH`)"
-        )
-    try:
-        con = duckdb.connect(str(published), read_only=True)
-    except duckdb.Error as exc:
-        raise UserError(f"cannot open the published marts {published}: {error_line(str(exc))}") from None
-    apply_duckdb_settings(con, published)
-    return con
 
 
 def _published_queries(

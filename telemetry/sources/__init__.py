@@ -1,7 +1,6 @@
 """The sources a warehouse lands, one module each, and how a file finds its source.
 
     source_of(path) -> Source        which source takes a file (by its content, then its name)
-    open_warehouse(db, ...) -> con   the warehouse with every source's raw tables in place
 
 A source knows how to recognise its files, read them set-based into its own `raw` tables,
 key its events, and what identity its user ids give (`identity_horizon`: `user_day` when
@@ -20,7 +19,6 @@ import duckdb
 from telemetry.errors import UserError
 from telemetry.land.summary import FileResult
 from telemetry.sources.bounds import TimeBounds
-from telemetry.warehouse import connect
 
 
 @dataclass(frozen=True)
@@ -83,11 +81,3 @@ def source_of(path: Path) -> Source:
 def in_folder(path: Path) -> bool:
     """Whether a file found in a folder is one some source may take (by its name)."""
     return any(source.in_folder(path) for source in sources())
-
-
-def open_warehouse(
-    db_path: Path, wait_seconds: float = 0, echo: Callable[[str], None] = print
-) -> duckdb.DuckDBPyConnection:
-    """The warehouse open for writing (telemetry.warehouse.connect) with every source's
-    `raw` tables in place."""
-    return connect(db_path, wait_seconds, echo, prepare=[source.prepare for source in sources()])

@@ -10,7 +10,7 @@ from conftest import REPO_ROOT, run_cli
 
 from telemetry.duckdb_settings import DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS, duckdb_settings
 from telemetry.errors import UserError
-from telemetry.sources import open_warehouse as connect
+from telemetry.warehouse import open_warehouse as connect
 
 
 def test_defaults_spill_next_to_the_database(tmp_path):

@@ -10,8 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from telemetry.build.publish import publish, published_path
 from telemetry.errors import UserError
+from telemetry.pipeline.publish import publish
+from telemetry.warehouse import published_path
 
 BUILT = datetime(2026, 2, 3, 4, 5, 6)
 

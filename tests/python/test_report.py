@@ -36,8 +36,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from telemetry.build.publish import published_path
 from telemetry.land.run import land_paths
+from telemetry.warehouse import published_path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BUNDLED_SAMPLE = REPO_ROOT / "data" / "sample"

@@ -1,11 +1,11 @@
-"""The report's queries from dbt's graph (telemetry.build.report_queries): graph order,
+"""The report's queries from dbt's graph (telemetry.pipeline.report_queries): graph order,
 what each query becomes, and every relation pointed at what the report reads."""
 
 from __future__ import annotations
 
 import pytest
 
-from telemetry.build.report_queries import GraphError, GraphNode, Relation, report_queries
+from telemetry.pipeline.report_queries import GraphError, GraphNode, Relation, report_queries
 
 FACTS = Relation('"wh"."marts"."fct_events"', "marts", "fct_events")
 PARAMS = Relation('"wh"."intermediate"."kpi_scope_params"', "intermediate", "kpi_scope_params")

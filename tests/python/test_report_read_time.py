@@ -25,11 +25,11 @@ import duckdb
 import pytest
 from conftest import REPO_ROOT, copy_project, run_cli, run_dbt
 
-from telemetry.build.publish import published_path
 from telemetry.land.run import land_paths
 from telemetry.paths import dbt_command
 from telemetry.report.data import load_report_data
 from telemetry.report.scope import ReportScope
+from telemetry.warehouse import published_path
 
 SCOPES = {
     "48h_top2": ReportScope(window_hours=48, top_app_versions=2),
@@ -194,7 +194,7 @@ def test_a_report_and_a_publish_never_import_pandas(published_sample):
     (tmp / "queries.json").write_text(json.dumps(queries), encoding="utf-8")
     code = (
         "import json, sys; from datetime import datetime; from pathlib import Path\n"
-        "from telemetry.build.publish import publish\n"
+        "from telemetry.pipeline.publish import publish\n"
         "from telemetry.report import ReportScope, build_report\n"
         f"warehouse, tmp = Path({str(copy)!r}), Path({str(tmp)!r})\n"
         "queries = json.loads((tmp / 'queries.json').read_text())\n"

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from test_report import table_row, unwrap
 
-from telemetry.build.run import _failure_text, _node_line
 from telemetry.cli.report import parse_app_versions, parse_window_end
 from telemetry.errors import UserError
+from telemetry.pipeline.run import _failure_text, _node_line
 from telemetry.report import render
 from telemetry.report.charts import daily_chart, os_chart, pareto_chart, release_chart
 from telemetry.report.data import ReportData

@@ -7,7 +7,7 @@ import subprocess
 
 from conftest import copy_project, edit_seed, run_dbt
 
-from telemetry.sources import open_warehouse
+from telemetry.warehouse import open_warehouse
 
 
 def build_seeds(tmp_path, project) -> subprocess.CompletedProcess:

@@ -1,8 +1,8 @@
 """Run one build's dbt work in its own process: parse once, build a selector, compile the
 report's SQL (the KPI folder's models and the report analyses, from dbt's graph:
-telemetry.build.report_queries), and describe what happens as JSON lines on stdout.
+telemetry.pipeline.report_queries), and describe what happens as JSON lines on stdout.
 
-    python -m telemetry.build.dbt_driver SPEC_JSON
+    python -m telemetry.pipeline.dbt_driver SPEC_JSON
 
 SPEC_JSON holds `project_dir`, `target_path` and `log_path` (null: dbt's defaults),
 `selector` (of selectors.yml), `full_refresh` (bool) and `report` (path selectors of
@@ -28,7 +28,7 @@ import os
 import sys
 from typing import Any, TextIO
 
-from telemetry.build.report_queries import GraphError, GraphNode, Relation, ReportQuery, report_queries
+from telemetry.pipeline.report_queries import GraphError, GraphNode, Relation, ReportQuery, report_queries
 
 FAILED_STATUSES = {"error", "fail", "runtime error"}
 RESULT_EVENTS = {"LogModelResult", "LogSeedResult", "LogTestResult", "LogNodeResult"}

@@ -23,7 +23,7 @@ The published file, `<warehouse stem>.published.duckdb` beside the warehouse, al
 - `publication.info`: one row saying when it was published, from which build, and what
   it holds (events, first and last event time): how fresh it is;
 - `publication.report_queries`: the report's SQL, compiled by dbt from the KPI models
-  themselves and the report analyses, in graph order (telemetry.build.report_queries), so
+  themselves and the report analyses, in graph order (telemetry.pipeline.report_queries), so
   `telemetry report` answers any window without dbt;
 - `publication.day_digests`: per fact table and day, the row count and row-hash sum of
   what was published, so the next publish hashes only the warehouse's side.
@@ -44,8 +44,8 @@ import duckdb
 from telemetry.duckdb_settings import apply_duckdb_settings
 from telemetry.errors import UserError, error_line
 from telemetry.sql import sql_literal
+from telemetry.warehouse import published_path
 
-PUBLISHED_SUFFIX = ".published.duckdb"
 WAREHOUSE_ALIAS = "warehouse"
 PUBLISHING_ALIAS = "publishing"
 #: The column that partitions the facts by day (incremental models rebuild whole days).
@@ -76,11 +76,6 @@ class Publication:
     tables: int
     events: int
     seconds: float
-
-
-def published_path(warehouse: Path) -> Path:
-    """Where the published copy of `warehouse` lives: beside it, `<stem>.published.duckdb`."""
-    return warehouse.with_name(warehouse.stem + PUBLISHED_SUFFIX)
 
 
 def publish(

@@ -17,12 +17,13 @@ from pathlib import Path
 
 import duckdb
 
-from telemetry.build.publish import publish, published_path
-from telemetry.build.state import fingerprint, last_passing_build, record_build
 from telemetry.errors import UserError, error_line
 from telemetry.paths import REPO_ROOT
+from telemetry.pipeline.publish import publish
+from telemetry.pipeline.state import fingerprint, last_passing_build, record_build
 from telemetry.progress import say
-from telemetry.sources import open_warehouse as connect
+from telemetry.warehouse import open_warehouse as connect
+from telemetry.warehouse import published_path
 
 #: dbt path selectors of the report's SQL (the KPI models with their scope helpers, and the
 #: report analyses), compiled by every build and published with the marts.
@@ -138,7 +139,7 @@ def _record(request: BuildRequest, started: datetime, finished: datetime, outcom
 
 def run_dbt(request: BuildRequest, echo: Echo) -> DbtOutcome:
     """`dbt build --selector` and the compile of the report's SQL in one dbt process
-    (telemetry.build.dbt_driver); progress goes to `echo`, a failure comes back as one line."""
+    (telemetry.pipeline.dbt_driver); progress goes to `echo`, a failure comes back as one line."""
     spec = {
         "project_dir": str(request.project_dir),
         "target_path": os.environ.get("DBT_TARGET_PATH"),
@@ -155,7 +156,7 @@ def run_dbt(request: BuildRequest, echo: Echo) -> DbtOutcome:
     failure: dict | None = None
     with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as stderr_file:
         process = subprocess.Popen(
-            [sys.executable, "-m", "telemetry.build.dbt_driver", json.dumps(spec)],
+            [sys.executable, "-m", "telemetry.pipeline.dbt_driver", json.dumps(spec)],
             cwd=str(request.project_dir),
             env=env,
             stdout=subprocess.PIPE,
