@@ -1,6 +1,6 @@
 """The report's product section (kpi-definitions.md, "Product KPIs"): activity, engagement,
 feature adoption and funnels of the app the warehouse holds, from the product analyses.
-Like content.py it picks and words numbers; none is computed here."""
+Like the other section modules it picks and words numbers; none is computed here."""
 
 from __future__ import annotations
 

@@ -23,6 +23,7 @@ def slices(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str]
     return {
         "all": everything,
         **{name: listed(tmp, "--selector", name) for name in ("daily", "ci", "kpi")},
+        "kpi_tests": listed(tmp, "--select", "models/marts/kpi+", "--resource-type", "test"),
     }
 
 
@@ -32,10 +33,16 @@ def test_ci_is_everything_a_plain_build_runs(slices):
     assert "unit_test" in slices["ci"].values()
 
 
-def test_daily_is_every_model_seed_and_data_test_without_unit_tests(slices):
-    expected = {k: v for k, v in slices["all"].items() if v in ("model", "seed", "test")}
+def test_daily_is_every_model_seed_and_data_test_without_unit_tests_or_kpi_view_tests(slices):
+    """The KPI views' data tests each compute a KPI over all data: CI and `dbt test` run them."""
+    kpi_tests = slices["kpi_tests"]
+    assert any("kpi_daily" in k for k in kpi_tests), "the KPI views have data tests"
+    expected = {
+        k: v for k, v in slices["all"].items() if v in ("model", "seed", "test") and k not in kpi_tests
+    }
     daily = {k: v for k, v in slices["daily"].items() if v in ("model", "seed", "test", "unit_test")}
     assert daily == expected
+    assert "test.telemetry.marts_hold_no_personal_data" in daily  # the privacy scan runs daily
 
 
 def test_kpi_is_the_kpi_marts_and_everything_they_are_built_from(slices):
