@@ -103,7 +103,7 @@ def test_a_folder_lands_every_file_it_can_and_names_the_others(tmp_path, landed)
 
 def test_dbt_build_is_green_after_the_corpus(tmp_path, landed):
     db, _ = landed
-    run_dbt("build", "--exclude-resource-type", "unit_test", db=db, tmp=tmp_path)
+    run_dbt("build", "--selector", "ci", "--exclude-resource-type", "unit_test", db=db, tmp=tmp_path)
     assert (
         query(db, "select count(*) from marts.fct_events")[0][0]
         == query(db, "select count(*) from raw.events")[0][0]

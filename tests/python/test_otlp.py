@@ -101,7 +101,9 @@ def test_otlp_logs_land_and_build(tmp_path: Path) -> None:
         (3, "BAD TIMESTAMP: no timeUnixNano or observedTimeUnixNano"),
     ]
 
-    run_dbt("build", db=db, tmp=tmp_path)  # green, the bad line and the untimed record set apart
+    run_dbt(
+        "build", "--selector", "ci", db=db, tmp=tmp_path
+    )  # green, the bad line and the untimed record set apart
     assert query(db, "select * from marts.dim_app") == [("agentd", "otlp", "instance")]
     events = query(
         db,

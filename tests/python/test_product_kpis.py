@@ -92,7 +92,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("osaurus")
     db = tmp / "warehouse.duckdb"
     run_cli("land", str(OSAURUS), "--db", str(db), check=True)
-    run_dbt("build", db=db, tmp=tmp)
+    run_dbt("build", "--selector", "ci", db=db, tmp=tmp)
     return db
 
 

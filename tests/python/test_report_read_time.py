@@ -189,7 +189,7 @@ def test_a_report_and_a_publish_never_import_pandas(published_sample):
             dict(zip(("name", "kind", "sql"), row, strict=True))
             for row in con.execute(
                 "select name, kind, sql from publication.report_queries order by query_order"
-            )
+            ).fetchall()
         ]
     (tmp / "queries.json").write_text(json.dumps(queries), encoding="utf-8")
     code = (

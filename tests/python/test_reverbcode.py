@@ -154,7 +154,7 @@ def built(fleet: Path, source: str, tmp_path_factory: pytest.TempPathFactory) ->
         land(db, fleet / "ao-db")
     else:
         assert run_cli("land", str(fleet / "posthog"), "--app", "reverbcode", db=db).returncode == 0
-    run_dbt("build", db=db, tmp=tmp)
+    run_dbt("build", "--selector", "ci", db=db, tmp=tmp)
     return db
 
 
@@ -315,7 +315,7 @@ def test_bad_databases_fail_in_one_line_and_the_rest_lands(fleet: Path, tmp_path
         assert good == con.execute("select count(*) from telemetry_event").fetchone()[0]
     con.close()
     assert query(db, "select count(*) from raw.landed_files") == [(1,)]
-    run_dbt("build", db=db, tmp=tmp_path)  # later builds are green
+    run_dbt("build", "--selector", "ci", db=db, tmp=tmp_path)  # later builds are green
 
 
 def test_repository_and_host_names_are_never_published(fleet: Path, tmp_path: Path) -> None:
@@ -390,7 +390,7 @@ def test_the_privacy_scan_finds_a_leaked_repository_name(fleet: Path, tmp_path: 
     db = tmp_path / "w.duckdb"
     install = fleet / "ao-db" / "install-01"
     land(db, install / "ao.db")
-    run_dbt("build", db=db, tmp=tmp_path)  # the scan passes: names are hashed
+    run_dbt("build", "--selector", "ci", db=db, tmp=tmp_path)  # the scan passes: names are hashed
     with sqlite3.connect(f"file:{install / 'ao.db'}?mode=ro", uri=True) as con:
         [(project,)] = con.execute("select project_id from telemetry_event where project_id != '' limit 1")
     con.close()
