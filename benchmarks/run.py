@@ -8,7 +8,7 @@ For each size:
 2. The project as a daily job meets the data, with the README's daily command
    (`telemetry build`: `dbt build --selector daily`, skipped when nothing changed): first
    load (land days 1-30, build), a new day (land day 31, build: incremental), nothing new
-   (build again; and `dbt build --selector daily` itself), a question (`telemetry report
+   (build again; and a plain `dbt build`, the daily slice, itself), a question (`telemetry report
    --window-hours 48 --top-app-versions 2`, Markdown and HTML from one call, read from the
    published marts), then `--full-refresh`, whose marts must equal the incremental ones. Each step runs in its own process: wall time, peak RSS
    (the process and its children), and from dbt's run_results.json the time in models and
@@ -51,12 +51,12 @@ import generate  # noqa: E402
 from kpi_common import KPI_KEYS  # noqa: E402
 
 TARGETS = {  # architecture.md's budget, at 10 M events
-    "first_load_vs_floor": 3.0,  # land 30 days + full build <= 3x the floor
-    "new_day_vs_floor": 1.0,  # land a day + incremental build <= 1x the floor
+    "first_load_vs_floor": 2.0,  # land 30 days + full build + publish <= 2x the floor
+    "new_day_vs_floor": 0.5,  # land a day + incremental build + publish <= 0.5x the floor
     "nothing_new_seconds": 10.0,  # a build with nothing landed
-    "question_vs_floor": 0.25,  # a report for any window and version filter <= 0.25x the floor
+    "question_vs_floor": 0.1,  # a report for any window and version filter <= 0.1x the floor
     "question_vs_pandas": 20.0,  # ... and >= 20x faster than pandas
-    "new_day_and_question_vs_floor": 1.0,  # a new day plus its report <= 1x the floor
+    "new_day_and_question_vs_floor": 0.6,  # a new day plus its report
     "peak_rss_gb": 2.5,
 }
 
@@ -215,12 +215,14 @@ def project_kpis(db: Path) -> dict:
 
 
 def marts_fingerprint(db: Path) -> dict[str, tuple[int, int]]:
-    """(rows, order-free hash of all rows) per marts table and incremental intermediate."""
+    """(rows, order-free hash of all rows) per marts table and incremental intermediate (the
+    KPI views compute from these: equal tables give equal views)."""
     with duckdb.connect(str(db), read_only=True) as con:
         tables = [
             f"marts.{t}"
             for (t,) in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+                " and table_type = 'BASE TABLE' order by 1"
             ).fetchall()
         ]
         tables += ["intermediate.int_events_roled", "intermediate.int_failures_classified"]
@@ -354,7 +356,9 @@ def render_size(r: dict) -> list[str]:
         f"| land day 31 | {secs(s['land_31'].seconds)} | {gb(s['land_31'].peak_rss)} | |",
         f"| build of day 31 | {secs(s['build_new_day'].seconds)} | {gb(s['build_new_day'].peak_rss)} | {models_tests(s['build_new_day'])} |",
         f"| build, nothing new | {secs(s['build_nothing'].seconds)} | {gb(s['build_nothing'].peak_rss)} | {models_tests(s['build_nothing'])} |",
-        f"| `dbt build --selector daily`, nothing new | {secs(s['dbt_nothing'].seconds)} | {gb(s['dbt_nothing'].peak_rss)} | {models_tests(s['dbt_nothing'])} |",
+        f"| a plain `dbt build` (the daily slice), nothing new: "
+        f"{s['dbt_nothing'].seconds / s['build_first'].seconds:.0%} of the first build "
+        f"| {secs(s['dbt_nothing'].seconds)} | {gb(s['dbt_nothing'].peak_rss)} | {models_tests(s['dbt_nothing'])} |",
         f"| the question | {secs(s['question'].seconds)} | {gb(s['question'].peak_rss)} | reads the published copy; no dbt |",
         f"| `--full-refresh`, 31 days | {secs(s['build_full'].seconds)} | {gb(s['build_full'].peak_rss)} | {models_tests(s['build_full'])} |",
         "",
@@ -473,7 +477,7 @@ def run_size(events: int, args: argparse.Namespace) -> dict:
     step("land_31", lambda: land_step("land_31", files[-1:], db, env))
     step("build_new_day", lambda: daily_build_step("build_new_day", db, env))
     step("build_nothing", lambda: daily_build_step("build_nothing", db, env))
-    step("dbt_nothing", lambda: dbt_step("dbt_nothing", daily, env))
+    step("dbt_nothing", lambda: dbt_step("dbt_nothing", ["build"], env))  # a plain dbt build
     step("question", lambda: question_step("question", db, env))
     incremental_marts = marts_fingerprint(db)
     step("build_full", lambda: dbt_step("build_full", [*daily, "--full-refresh"], env))
