@@ -3,9 +3,13 @@ what each query becomes, and every relation pointed at what the report reads."""
 
 from __future__ import annotations
 
+import duckdb
 import pytest
 
+from telemetry.errors import UserError
 from telemetry.pipeline.report_queries import GraphError, GraphNode, Relation, report_queries
+from telemetry.report.data import load_report_data
+from telemetry.report.scope import ReportScope
 
 FACTS = Relation('"wh"."marts"."fct_events"', "marts", "fct_events")
 PARAMS = Relation('"wh"."intermediate"."kpi_scope_params"', "intermediate", "kpi_scope_params")
@@ -94,3 +98,45 @@ def test_the_published_copy_gets_each_model_as_a_view_over_its_own_relations():
     )
     assert queries["kpi_scope"].schema == "intermediate"
     assert queries["report_daily"].published_sql is None
+
+
+def published_with(tmp_path, parameters_sql: str):
+    """A published copy holding only the report's scope parameters and one section."""
+    path = tmp_path / "warehouse.published.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema publication; create schema marts")
+        con.execute("create table marts.dim_app as select 'app' as app")
+        con.execute("create table publication.info as select now()::timestamp as published_at")
+        con.execute(
+            "create table publication.report_queries (query_order int, name varchar, kind varchar, sql varchar)"
+        )
+        rows = [
+            (0, "kpi_scope_params", "parameters", parameters_sql),
+            (1, "report_scope", "analysis", "select window_hours, min_sample from kpi_scope_params"),
+            (2, "report_summary", "analysis", "select 0 as events"),
+        ]
+        con.executemany("insert into publication.report_queries values (?, ?, ?, ?)", rows)
+    return path
+
+
+def test_the_report_fills_the_models_own_parameter_columns(tmp_path):
+    columns = ", ".join(
+        f"cast(null as {kind}) as {name}"
+        for name, kind in [
+            ("window_hours", "integer"),
+            ("window_end", "timestamp"),
+            ("app_versions", "varchar"),
+            ("top_app_versions", "integer"),
+            ("min_sample", "integer"),
+            ("min_group_users", "integer"),
+        ]
+    )
+    path = published_with(tmp_path, f"select {columns}")
+    data = load_report_data(path, ReportScope(window_hours=6, min_sample=3))
+    assert data.one("report_scope") == {"window_hours": 6, "min_sample": 3}
+
+
+def test_parameters_the_report_cannot_fill_are_a_one_line_error(tmp_path):
+    path = published_with(tmp_path, "select 1 as window_hours, 2 as new_knob")
+    with pytest.raises(UserError, match="are not the ones this telemetry fills"):
+        load_report_data(path, ReportScope())
