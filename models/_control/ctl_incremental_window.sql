@@ -1,6 +1,6 @@
 {#- The run window of the incremental models, one row, computed once per run before any of
-    them is built (they ref this model). They delete and re-insert every UTC day from
-    `cutoff_date` on:
+    them is built (they ref this model). They delete and re-insert every UTC day starting
+    at `cutoff_date`, which is:
     - `incremental_lookback_days` (var, default 1) days before the earliest day of any event
       landed after the previous build (a new day, a re-exported or backfilled day, a fuller
       copy of an event, a late event): attempts that started the day before pair with it;

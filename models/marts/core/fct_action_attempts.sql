@@ -7,8 +7,8 @@
     success and failure have names of their own (ReverbCode's spawn: attempts = spawned +
     spawn_failed).
     Incremental: each run replaces the attempts of the days from the run window on
-    (ctl_incremental_window), paired over the events from `attempt_timeout_hours` before
-    the window (an outcome can close a start no older than that); whether an action has
+    (ctl_incremental_window), paired over the events that start `attempt_timeout_hours`
+    before the window (an outcome can close a start no older than that); whether an action has
     starts at all is still decided over every event. -#}
 
 {#- rebuilt by day: configured in dbt_project.yml (docs/run-window.md) -#}
@@ -26,7 +26,7 @@
         {%- set rebuild_from = none %}
     {%- endif %}
 {%- endif %}
-{#- the events a rebuild reads: from `attempt_timeout_hours` before its first day (a
+{#- the events a rebuild reads: those since `attempt_timeout_hours` before its first day (a
     condition rendered on every run, so the SQL lints the same either way) -#}
 {%- set events_read = 'events.event_ts >= ' ~ dbt.dateadd(
     'hour', -timeout_hours, "cast('" ~ rebuild_from ~ "' as timestamp)"
