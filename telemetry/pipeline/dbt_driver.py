@@ -6,8 +6,8 @@ telemetry.pipeline.report_queries), and describe what happens as JSON lines on s
 
 SPEC_JSON holds `project_dir`, `target_path` and `log_path` (null: dbt's defaults),
 `selector` (of selectors.yml), `full_refresh` (bool) and `report` (path selectors of
-the report's SQL, or null for none). One process and one parse serve both dbt commands (a second `dbt` process
-would parse the project again).
+the report's SQL, or null for none). One process and one parse serve both dbt commands
+(a second `dbt` process would parse the project again).
 
 Lines written (one JSON object each):
     {"event": "step", "step": "parse" | "build" | "compile"}
@@ -15,8 +15,9 @@ Lines written (one JSON object each):
      "status": "success", "seconds": 0.12}
     {"event": "failed", "step": ..., "error": ..., "nodes": [{"name", "resource_type",
      "path", "status", "message"}]}
-    {"event": "done", "marts_tables": ["fct_events", ...], "queries": [{"name": ..., "kind": "table" | "view" | "analysis" |
-     "parameters", "sql": "select ..."}, ...]}
+    {"event": "done", "marts_tables": ["fct_events", ...],
+     "queries": [{"name": ..., "kind": "table" | "view" | "analysis" | "parameters",
+                  "sql": "select ...", "schema": ..., "published_sql": ...}, ...]}
 dbt's own console output is switched off; its debug log goes to `log_path`. Anything else
 printed to stdout is moved to stderr so the protocol stays clean.
 """
